@@ -1,0 +1,401 @@
+package dev.clusterchat.core.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One TCP connection, owned by one {@link EventLoop} for life: its buffers, state, decoder and
+ * attachment are touched only on that loop's thread. Frames go out with {@link #send}, which is
+ * safe from any thread; output is gathered during a loop round and written once at its end, and
+ * write interest is set only while output is pending.
+ *
+ * <pre>
+ *   OPEN ──close()──> CLOSING (no more reads; flush pending output) ──flushed/timeout──> CLOSED
+ *     └────────forceClose(), I/O error, peer reset──────────────────────────────────────────^
+ * </pre>
+ */
+public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
+    private static final Logger LOG = Logger.getLogger(Connection.class.getName());
+    private static final byte[] LF = {'\n'};
+    private static final byte[] NUL = {0};
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+
+    private final long id;
+    private final EventLoop loop;
+    private final SocketChannel channel;
+    private final FrameHandler handler;
+    private final ServerConfig config;
+    private final FrameDecoder decoder;
+    private final Runnable onClosed;
+    private final SocketAddress remote;
+    private SelectionKey key;
+    private Buffer input;
+    private Buffer output;
+    private volatile int state = OPEN;
+    private volatile boolean legacy;
+    private boolean outputShutdownRequested;
+    private boolean queuedForFlush;
+    private boolean highWaterFired;
+    private long lastReadNanos;
+    private EventLoop.Timer idleTimer;
+    private EventLoop.Timer closeTimer;
+    private Object attachment;
+
+    Connection(long id, EventLoop loop, SocketChannel channel, FrameHandler handler, ServerConfig config,
+               Runnable onClosed) {
+        this.id = id;
+        this.loop = loop;
+        this.channel = channel;
+        this.handler = handler;
+        this.config = config;
+        this.decoder = new FrameDecoder(config.maxFrameLength());
+        this.onClosed = onClosed;
+        SocketAddress r;
+        try {
+            r = channel.getRemoteAddress();
+        } catch (IOException e) {
+            r = null;
+        }
+        this.remote = r;
+    }
+
+    /** Loop thread only: registers with the loop and tells the handler. */
+    void openInLoop() throws IOException {
+        loop.assertInLoop();
+        key = loop.register(channel, SelectionKey.OP_READ, this);
+        loop.connections.add(this);
+        lastReadNanos = loop.roundNanos();
+        if (!config.idleTimeout().isZero()) {
+            idleTimer = loop.schedule(config.idleTimeout().toNanos(), TimeUnit.NANOSECONDS, this::checkIdle);
+        }
+        handler.onOpen(this);
+    }
+
+    /** Thread-safe: a number unique within its server. */
+    public long id() {
+        return id;
+    }
+
+    /** Thread-safe: the loop that owns this connection. */
+    public EventLoop loop() {
+        return loop;
+    }
+
+    /** Thread-safe: the peer's address, or null if it was unknown at accept. */
+    public InetSocketAddress remoteAddress() {
+        return remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
+    }
+
+    /** Thread-safe: false once close has begun. */
+    public boolean isOpen() {
+        return state == OPEN;
+    }
+
+    /**
+     * Thread-safe: whether this peer speaks the legacy dialect (its frames end in NUL). Replies then
+     * end in NUL too.
+     */
+    public boolean isLegacy() {
+        return legacy;
+    }
+
+    /** Loop thread only: the object the application keeps with this connection (its session). */
+    public Object attachment() {
+        return attachment;
+    }
+
+    /** Loop thread only. */
+    public void attach(Object value) {
+        attachment = value;
+    }
+
+    /** Thread-safe: output bytes not yet written, as last seen by the loop (approximate elsewhere). */
+    public int pendingOutputBytes() {
+        Buffer o = output;
+        return o == null ? 0 : o.readableBytes();
+    }
+
+    /** Thread-safe: sends one frame, ended by LF, or by NUL for a legacy peer. Dropped once closing. */
+    public void send(String frame) {
+        sendEncoded(frame.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Thread-safe: sends one already-encoded UTF-8 frame (without terminator). The array is not
+     * copied until it reaches the loop, so the caller must not change it; one array may be shared by
+     * many connections (encode a fan-out message once).
+     */
+    public void sendEncoded(byte[] utf8Frame) {
+        if (loop.inLoop()) {
+            sendInLoop(utf8Frame);
+        } else {
+            loop.queue(() -> sendInLoop(utf8Frame));
+        }
+    }
+
+    private void sendInLoop(byte[] frame) {
+        if (state != OPEN) {
+            return;
+        }
+        if (output == null) {
+            output = loop.takeBuffer();
+        }
+        output.append(frame);
+        output.append(legacy ? NUL : LF);
+        scheduleFlush();
+        int pending = output.readableBytes();
+        if (pending > config.highWaterMark() && !highWaterFired) {
+            highWaterFired = true;
+            handler.onHighWaterMark(this, pending);
+        }
+    }
+
+    private void scheduleFlush() {
+        if (!queuedForFlush) {
+            queuedForFlush = true;
+            loop.flushLater(this);
+        }
+    }
+
+    /**
+     * Thread-safe: an orderly close. Reading stops, pending output is flushed, then the socket is
+     * closed; a peer that does not read within the close timeout is dropped.
+     */
+    public void close() {
+        if (loop.inLoop()) {
+            closeInLoop();
+        } else {
+            loop.queue(this::closeInLoop);
+        }
+    }
+
+    /** Thread-safe: closes now; pending output is discarded. */
+    public void forceClose() {
+        if (loop.inLoop()) {
+            closeNow();
+        } else {
+            loop.queue(this::closeNow);
+        }
+    }
+
+    /** Thread-safe: half-close. Pending output is flushed, then our side sends FIN; reading goes on. */
+    public void shutdownOutput() {
+        loop.execute(() -> {
+            if (state == OPEN) {
+                outputShutdownRequested = true;
+                scheduleFlush();
+            }
+        });
+    }
+
+    private void closeInLoop() {
+        loop.assertInLoop();
+        if (state != OPEN) {
+            return;
+        }
+        state = CLOSING;
+        if (key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
+        }
+        if (output == null || output.isEmpty()) {
+            closeNow();
+        } else {
+            closeTimer = loop.schedule(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS, this::closeNow);
+            scheduleFlush();
+        }
+    }
+
+    private void closeNow() {
+        if (state == CLOSED) {
+            return;
+        }
+        state = CLOSED;
+        if (idleTimer != null) {
+            idleTimer.cancel();
+        }
+        if (closeTimer != null) {
+            closeTimer.cancel();
+        }
+        if (key != null) {
+            key.cancel();
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "closing connection " + id, e);
+        }
+        loop.connections.remove(this);
+        if (input != null) {
+            loop.giveBack(input);
+            input = null;
+        }
+        if (output != null) {
+            loop.giveBack(output);
+            output = null;
+        }
+        onClosed.run();
+        try {
+            handler.onClose(this);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "onClose threw for connection " + id, t);
+        }
+    }
+
+    @Override
+    public void onReady(SelectionKey k) throws IOException {
+        int ready = k.readyOps();
+        if ((ready & SelectionKey.OP_READ) != 0) {
+            handleRead();
+        }
+        if ((ready & SelectionKey.OP_WRITE) != 0 && state != CLOSED) {
+            flushInLoop();
+        }
+    }
+
+    @Override
+    public void onFailure(Throwable t) {
+        if (t instanceof IOException) {
+            LOG.log(Level.FINE, "connection " + id + " I/O error", t);
+        } else {
+            LOG.log(Level.WARNING, "connection " + id + " failed; closing it", t);
+        }
+        closeNow();
+    }
+
+    private void handleRead() throws IOException {
+        if (state != OPEN) {
+            return;
+        }
+        Buffer in = input != null ? input : loop.sharedInput;
+        boolean eof = false;
+        for (int round = 0; round < 8; round++) {
+            in.ensureWritable(4096);
+            int writable = in.capacity() - in.writerIndex();
+            int n = in.readFrom(channel, 1);
+            if (n < 0) {
+                eof = true;
+                break;
+            }
+            if (n == 0) {
+                break;
+            }
+            lastReadNanos = loop.roundNanos();
+            if (!decoder.decode(in, this) || state != OPEN) {
+                break;
+            }
+            if (n < writable) {
+                break; // the socket is drained
+            }
+        }
+        keepLeftover(in);
+        if (decoder.failed()) {
+            closeInLoop();
+        } else if (eof && state == OPEN) {
+            closeInLoop(); // the peer finished sending: answer what it sent, then close
+        }
+    }
+
+    /** Moves an incomplete frame out of the loop's shared buffer, or releases an empty own buffer. */
+    private void keepLeftover(Buffer in) {
+        if (in == loop.sharedInput) {
+            if (!in.isEmpty() && state != CLOSED) {
+                input = loop.takeBuffer();
+                input.append(in.array(), in.readerIndex(), in.readableBytes());
+            }
+            in.clear();
+        } else if (in.isEmpty() && input == in) {
+            loop.giveBack(in);
+            input = null;
+        }
+    }
+
+    @Override
+    public boolean onFrame(String frame, boolean nul) {
+        if (nul) {
+            legacy = true;
+        }
+        try {
+            handler.onFrame(this, frame);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "handler threw on connection " + id + "; closing it", t);
+            closeNow();
+        }
+        return state == OPEN;
+    }
+
+    @Override
+    public boolean onError(FrameError error) {
+        try {
+            handler.onFrameError(this, error);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "frame error handler threw on connection " + id, t);
+            closeNow();
+        }
+        return state == OPEN && error != FrameError.TOO_LONG;
+    }
+
+    /** Loop thread only: writes what is pending; arms or disarms write interest. */
+    void flushInLoop() throws IOException {
+        queuedForFlush = false;
+        if (state == CLOSED) {
+            return;
+        }
+        Buffer out = output;
+        if (out != null && !out.isEmpty()) {
+            out.writeTo(channel);
+            if (!out.isEmpty()) {
+                if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
+                    key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
+                }
+                if (highWaterFired && out.readableBytes() < config.highWaterMark() / 2) {
+                    highWaterFired = false;
+                }
+                return;
+            }
+        }
+        if (out != null) {
+            loop.giveBack(out);
+            output = null;
+        }
+        highWaterFired = false;
+        if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
+        }
+        if (state == CLOSING) {
+            closeNow();
+        } else if (outputShutdownRequested) {
+            outputShutdownRequested = false;
+            channel.shutdownOutput();
+        }
+    }
+
+    private void checkIdle() {
+        if (state != OPEN) {
+            return;
+        }
+        long idleNanos = config.idleTimeout().toNanos();
+        long quiet = System.nanoTime() - lastReadNanos;
+        if (quiet >= idleNanos) {
+            handler.onIdle(this);
+            if (state == OPEN) {
+                idleTimer = loop.schedule(idleNanos, TimeUnit.NANOSECONDS, this::checkIdle);
+            }
+        } else {
+            idleTimer = loop.schedule(idleNanos - quiet, TimeUnit.NANOSECONDS, this::checkIdle);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + remote + " on " + loop.name() + "]";
+    }
+}

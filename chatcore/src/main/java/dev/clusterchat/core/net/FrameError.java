@@ -1,0 +1,9 @@
+package dev.clusterchat.core.net;
+
+/** Why bytes could not become a frame. */
+public enum FrameError {
+    /** More than the maximum frame length without a terminator: the connection is closed, parsing stops. */
+    TOO_LONG,
+    /** The frame is not well-formed UTF-8: the frame is dropped, the connection goes on. */
+    INVALID_UTF8
+}

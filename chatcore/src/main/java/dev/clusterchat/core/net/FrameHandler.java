@@ -1,0 +1,41 @@
+package dev.clusterchat.core.net;
+
+/**
+ * What a {@link TcpServer} calls as connections come and go and frames arrive. Every callback runs
+ * on the connection's own loop thread, so an implementation may touch that connection's state
+ * without locks; it must never block (hand blocking work to a worker pool and come back with
+ * {@link Connection#loop()}{@code .execute}). One instance serves every connection: keep
+ * per-connection state in {@link Connection#attach}.
+ */
+public interface FrameHandler {
+    /** The connection is registered and readable. */
+    default void onOpen(Connection c) {
+    }
+
+    /** One complete frame (a UTF-8 text without its terminator). Exceptions close that connection. */
+    void onFrame(Connection c, String frame);
+
+    /**
+     * Bytes that could not become a frame. After {@link FrameError#TOO_LONG} the server closes the
+     * connection (flushing whatever this callback sent) and reads nothing more from it.
+     */
+    default void onFrameError(Connection c, FrameError error) {
+    }
+
+    /**
+     * Output waiting for a slow reader passed the high-water mark. The default drops the connection,
+     * so one client that stops reading can never grow the server's memory without bound.
+     */
+    default void onHighWaterMark(Connection c, long pendingBytes) {
+        c.forceClose();
+    }
+
+    /** Nothing was read for the idle timeout. The default closes the connection. */
+    default void onIdle(Connection c) {
+        c.close();
+    }
+
+    /** The connection is closed (by either side, or by an error); it is no longer registered. */
+    default void onClose(Connection c) {
+    }
+}
