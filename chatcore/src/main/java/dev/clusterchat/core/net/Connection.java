@@ -17,9 +17,13 @@ import java.util.logging.Logger;
  * write interest is set only while output is pending.
  *
  * <pre>
- *   OPEN ──close()──> CLOSING (no more reads; flush pending output) ──flushed/timeout──> CLOSED
- *     └────────forceClose(), I/O error, peer reset──────────────────────────────────────────^
+ *   OPEN ──close()──> CLOSING (input read and dropped; flush output, then FIN) ──peer's FIN/timeout──> CLOSED
+ *     └────────forceClose(), I/O error, peer reset────────────────────────────────────────────────────^
  * </pre>
+ *
+ * <p>CLOSING is a lingering close: closing a socket with unread input makes the kernel send RST and
+ * drop output it has not sent yet, so replies already sent would be lost whenever the peer kept
+ * sending. Instead input is drained until the peer's FIN, bounded by the close timeout.
  */
 public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     private static final Logger LOG = Logger.getLogger(Connection.class.getName());
@@ -43,6 +47,8 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     private volatile int state = OPEN;
     private volatile boolean legacy;
     private boolean outputShutdownRequested;
+    /** The peer's FIN was read: nothing more will arrive, so closing cannot reset. */
+    private boolean inputEnded;
     private boolean queuedForFlush;
     private boolean highWaterFired;
     private long lastReadNanos;
@@ -93,6 +99,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     /** Thread-safe: the peer's address, or null if it was unknown at accept. */
     public InetSocketAddress remoteAddress() {
         return remote instanceof InetSocketAddress ? (InetSocketAddress) remote : null;
+    }
+
+    /** Thread-safe: the longest frame this connection accepts, in bytes. */
+    public int maxFrameLength() {
+        return config.maxFrameLength();
     }
 
     /** Thread-safe: false once close has begun. */
@@ -167,8 +178,9 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     }
 
     /**
-     * Thread-safe: an orderly close. Reading stops, pending output is flushed, then the socket is
-     * closed; a peer that does not read within the close timeout is dropped.
+     * Thread-safe: an orderly close. Frames stop (later input is read and dropped), pending output is
+     * flushed and followed by FIN, and the socket is closed once the peer closes its side; a peer
+     * that has not done so within the close timeout is dropped.
      */
     public void close() {
         if (loop.inLoop()) {
@@ -203,14 +215,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             return;
         }
         state = CLOSING;
-        if (key.isValid()) {
-            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
-        }
-        if (output == null || output.isEmpty()) {
+        if (inputEnded && (output == null || output.isEmpty())) {
             closeNow();
         } else {
             closeTimer = loop.schedule(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS, this::closeNow);
-            scheduleFlush();
+            scheduleFlush(); // an empty flush sends FIN at once
         }
     }
 
@@ -272,6 +281,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     }
 
     private void handleRead() throws IOException {
+        if (state == CLOSING) {
+            discardInput();
+            return;
+        }
         if (state != OPEN) {
             return;
         }
@@ -297,10 +310,41 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             }
         }
         keepLeftover(in);
+        if (eof && state != CLOSED) {
+            endInput();
+        }
         if (decoder.failed()) {
             closeInLoop();
         } else if (eof && state == OPEN) {
             closeInLoop(); // the peer finished sending: answer what it sent, then close
+        }
+    }
+
+    /** Loop thread only, while CLOSING: reads and drops input so that closing sends FIN, not RST. */
+    private void discardInput() throws IOException {
+        Buffer scratch = loop.sharedInput;
+        for (int round = 0; round < 8; round++) {
+            scratch.clear();
+            int n = scratch.readFrom(channel, 1);
+            if (n < 0) {
+                endInput();
+                if (output == null || output.isEmpty()) {
+                    closeNow(); // our output is flushed and the peer is done: a clean close
+                }
+                break;
+            }
+            if (n == 0) {
+                break;
+            }
+        }
+        scratch.clear();
+    }
+
+    /** Loop thread only: the peer sent FIN; stop read interest (EOF would stay ready forever). */
+    private void endInput() {
+        inputEnded = true;
+        if (key.isValid()) {
+            key.interestOps(key.interestOps() & ~SelectionKey.OP_READ);
         }
     }
 
@@ -371,7 +415,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
         }
         if (state == CLOSING) {
-            closeNow();
+            if (inputEnded) {
+                closeNow();
+            } else {
+                channel.shutdownOutput(); // FIN after our last byte; close when the peer's FIN is read
+            }
         } else if (outputShutdownRequested) {
             outputShutdownRequested = false;
             channel.shutdownOutput();

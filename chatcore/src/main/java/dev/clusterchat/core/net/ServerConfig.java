@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param maxFrameLength longest frame in bytes, terminator excluded; a longer one closes the connection
  * @param highWaterMark  output bytes pending for one connection before {@link FrameHandler#onHighWaterMark}
  * @param idleTimeout    no input for this long calls {@link FrameHandler#onIdle}; zero turns it off
- * @param closeTimeout   how long a closing connection may take to flush before it is dropped
+ * @param closeTimeout   how long a closing connection may take to flush and see the peer close before it is dropped
  * @param maxConnections connections beyond this are closed at once; 0 means no limit
  * @param backlog        listen backlog
  */

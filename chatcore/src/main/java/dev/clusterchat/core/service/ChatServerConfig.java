@@ -1,0 +1,49 @@
+package dev.clusterchat.core.service;
+
+import dev.clusterchat.core.net.ServerConfig;
+
+import java.util.Objects;
+
+/**
+ * Everything a {@link ChatServer} needs besides its store. Validated eagerly.
+ *
+ * @param net                    listening address, loops and per-connection limits
+ * @param workerThreads          threads that run handlers and store calls (never the loops)
+ * @param passwordIterations     PBKDF2 cost of new password hashes
+ * @param maxQueuedPerConnection requests one connection may have waiting before it gets BUSY
+ * @param limits                 protocol field limits
+ */
+public record ChatServerConfig(ServerConfig net, int workerThreads, int passwordIterations,
+                               int maxQueuedPerConnection, ChatLimits limits) {
+    public ChatServerConfig {
+        Objects.requireNonNull(net, "net");
+        Objects.requireNonNull(limits, "limits");
+        if (workerThreads < 1) {
+            throw new IllegalArgumentException("workerThreads cannot be less than 1: " + workerThreads);
+        }
+        if (passwordIterations < 1) {
+            throw new IllegalArgumentException("passwordIterations cannot be less than 1: " + passwordIterations);
+        }
+        if (maxQueuedPerConnection < 1) {
+            throw new IllegalArgumentException("maxQueuedPerConnection cannot be less than 1: " + maxQueuedPerConnection);
+        }
+    }
+
+    /** Defaults around the given network config. */
+    public static ChatServerConfig defaults(ServerConfig net) {
+        return new ChatServerConfig(net, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
+                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS);
+    }
+
+    public ChatServerConfig withPasswordIterations(int n) {
+        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits);
+    }
+
+    public ChatServerConfig withLimits(ChatLimits l) {
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l);
+    }
+
+    public ChatServerConfig withWorkerThreads(int n) {
+        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits);
+    }
+}

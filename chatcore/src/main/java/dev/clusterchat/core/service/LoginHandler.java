@@ -1,0 +1,150 @@
+package dev.clusterchat.core.service;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.clusterchat.core.proto.ChatException;
+import dev.clusterchat.core.proto.Errno;
+import dev.clusterchat.core.proto.Fields;
+import dev.clusterchat.core.store.GroupWithMembers;
+import dev.clusterchat.core.store.Member;
+import dev.clusterchat.core.store.User;
+import dev.clusterchat.core.store.UserRecord;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * msgid 1: {"id","password"} → {"msgid":2,"errno":0,"id","name","friends","groups","offlinemsg"}.
+ * A legacy peer gets the seed's shape: each list element a JSON string, empty lists left out.
+ */
+final class LoginHandler implements MessageHandler {
+    private final ChatContext ctx;
+
+    LoginHandler(ChatContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void handle(Request r) {
+        Session session = r.session();
+        long id = Fields.id(r.body(), "id");
+        String password = Fields.text(r.body(), "password", ctx.limits().maxPasswordLength());
+        if (session.loggedIn()) {
+            if (session.userId() == id) {
+                throw new ChatException(Errno.ACCOUNT_IN_USE);
+            }
+            throw new ChatException(Errno.ALREADY_LOGGED_IN);
+        }
+        Optional<UserRecord> found = ctx.store().findUser(id);
+        if (found.isEmpty()) {
+            ctx.hasher().verifyDummy(password);
+            throw new ChatException(Errno.AUTH_FAILED);
+        }
+        UserRecord user = found.get();
+        if (!ctx.hasher().verify(password, user.password())) {
+            throw new ChatException(Errno.AUTH_FAILED);
+        }
+        List<String> offline = ctx.locks().with(id, () -> {
+            if (!ctx.sessions().claim(id, session)) {
+                throw new ChatException(Errno.ACCOUNT_IN_USE);
+            }
+            session.login(id, user.name());
+            try {
+                return ctx.store().takeOffline(id);
+            } catch (RuntimeException e) {
+                ctx.sessions().release(id, session);
+                session.logout();
+                throw e;
+            }
+        });
+        List<User> friends;
+        List<GroupWithMembers> groups;
+        try {
+            friends = ctx.store().friends(id);
+            groups = ctx.store().groupsOf(id);
+        } catch (RuntimeException e) {
+            // the user is logged in now; the lists are a courtesy. Put the messages back and log out.
+            if (!offline.isEmpty()) {
+                offline.forEach(m -> ctx.store().storeOffline(id, m));
+            }
+            ctx.sessions().release(id, session);
+            session.logout();
+            throw e;
+        }
+        boolean legacy = r.connection().isLegacy();
+        JsonObject reply = r.okReply();
+        reply.addProperty("id", id);
+        reply.addProperty("name", user.name());
+        put(reply, "friends", friendsJson(friends), legacy);
+        put(reply, "groups", groupsJson(groups, legacy), legacy);
+        put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
+        r.replyLogin(reply);
+    }
+
+    private JsonArray friendsJson(List<User> friends) {
+        JsonArray a = new JsonArray(friends.size());
+        for (User f : friends) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", f.id());
+            o.addProperty("name", f.name());
+            o.addProperty("state", ctx.state(f.id()));
+            a.add(o);
+        }
+        return a;
+    }
+
+    private JsonArray groupsJson(List<GroupWithMembers> groups, boolean legacy) {
+        JsonArray a = new JsonArray(groups.size());
+        for (GroupWithMembers g : groups) {
+            JsonObject o = new JsonObject();
+            o.addProperty("id", g.group().id());
+            o.addProperty("groupname", g.group().name());
+            o.addProperty("groupdesc", g.group().description());
+            JsonArray users = new JsonArray(g.members().size());
+            for (Member m : g.members()) {
+                JsonObject u = new JsonObject();
+                u.addProperty("id", m.id());
+                u.addProperty("name", m.name());
+                u.addProperty("state", ctx.state(m.id()));
+                u.addProperty("role", m.role().wire());
+                users.add(u);
+            }
+            put(o, "users", users, legacy);
+            a.add(o);
+        }
+        return a;
+    }
+
+    private static JsonArray offlineJson(List<String> offline, boolean legacy) {
+        JsonArray a = new JsonArray(offline.size());
+        for (String m : offline) {
+            if (legacy) {
+                a.add(m);
+            } else {
+                a.add(JsonParser.parseString(m));
+            }
+        }
+        return a;
+    }
+
+    /**
+     * Modern peers get the array as is. Legacy peers get each element as a JSON string, and no key
+     * at all for an empty list (the seed server's shape).
+     */
+    private static void put(JsonObject target, String key, JsonArray array, boolean legacy) {
+        if (!legacy) {
+            target.add(key, array);
+            return;
+        }
+        if (array.isEmpty()) {
+            return;
+        }
+        JsonArray strings = new JsonArray(array.size());
+        for (JsonElement e : array) {
+            strings.add(e.isJsonPrimitive() ? e.getAsString() : e.toString());
+        }
+        target.add(key, strings);
+    }
+}

@@ -1,0 +1,188 @@
+package dev.clusterchat.core.testsupport;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.function.Predicate;
+
+/**
+ * A blocking test client speaking protocol v1 (LF frames) or the legacy dialect (NUL frames).
+ * One thread at a time. Every read has a timeout, so a missing reply fails the test instead of
+ * hanging it.
+ */
+public final class ChatClient implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+    private final boolean legacy;
+    private final Deque<JsonObject> unread = new ArrayDeque<>();
+    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+
+    private ChatClient(Socket socket, boolean legacy) throws IOException {
+        this.socket = socket;
+        this.in = socket.getInputStream();
+        this.out = socket.getOutputStream();
+        this.legacy = legacy;
+    }
+
+    public static ChatClient connect(int port) {
+        return connect("127.0.0.1", port, false);
+    }
+
+    /** A client that ends its frames with NUL, as the seed C++ client does. */
+    public static ChatClient connectLegacy(int port) {
+        return connect("127.0.0.1", port, true);
+    }
+
+    public static ChatClient connect(String host, int port, boolean legacy) {
+        try {
+            Socket s = new Socket();
+            s.connect(new InetSocketAddress(host, port), 5000);
+            s.setSoTimeout(5000);
+            s.setTcpNoDelay(true);
+            return new ChatClient(s, legacy);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + host + ":" + port, e);
+        }
+    }
+
+    /** Sends raw bytes as they are. */
+    public ChatClient sendRaw(byte[] bytes) {
+        try {
+            out.write(bytes);
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return this;
+    }
+
+    /** Sends one frame: the text plus LF (or NUL for a legacy client). */
+    public ChatClient send(String json) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] frame = new byte[body.length + 1];
+        System.arraycopy(body, 0, frame, 0, body.length);
+        frame[body.length] = legacy ? 0 : (byte) '\n';
+        return sendRaw(frame);
+    }
+
+    public ChatClient send(JsonObject json) {
+        return send(json.toString());
+    }
+
+    /** Sends a request and returns the next frame whose msgid is {@code replyMsgid}; others stay queued. */
+    public JsonObject request(String json, int replyMsgid) {
+        send(json);
+        return next(o -> o.has("msgid") && o.get("msgid").getAsInt() == replyMsgid);
+    }
+
+    /** The next frame received (queued ones first). */
+    public JsonObject next() {
+        return next(o -> true);
+    }
+
+    /** The next frame matching, keeping the others for later reads; fails after the read timeout. */
+    public JsonObject next(Predicate<JsonObject> match) {
+        for (JsonObject o : unread) {
+            if (match.test(o)) {
+                unread.remove(o);
+                return o;
+            }
+        }
+        while (true) {
+            JsonObject o = JsonParser.parseString(readFrame()).getAsJsonObject();
+            if (match.test(o)) {
+                return o;
+            }
+            unread.add(o);
+        }
+    }
+
+    /** The raw text of the next frame (without its terminator). */
+    public String readFrame() {
+        try {
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new UncheckedIOException(new IOException("connection closed by server"));
+                }
+                if (b == '\n' || b == 0) {
+                    String s = partial.toString(StandardCharsets.UTF_8);
+                    partial.reset();
+                    lastTerminator = (byte) b;
+                    return s;
+                }
+                partial.write(b);
+            }
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no frame within " + 5000 + " ms", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte lastTerminator;
+
+    /** The terminator of the last frame read: '\n' or 0. */
+    public byte lastTerminator() {
+        return lastTerminator;
+    }
+
+    /** Whether nothing arrives within the given time (a frame that does arrive is kept for next()). */
+    public boolean quietFor(int millis) {
+        try {
+            socket.setSoTimeout(millis);
+            try {
+                String f = readFrame();
+                unread.add(JsonParser.parseString(f).getAsJsonObject());
+                return false;
+            } catch (AssertionError e) {
+                return true;
+            } finally {
+                socket.setSoTimeout(5000);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Whether the server closed the connection (reads EOF within the timeout). */
+    public boolean closedByServer() {
+        try {
+            while (true) {
+                int b = in.read();
+                if (b < 0) {
+                    return true;
+                }
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // reset
+        }
+    }
+
+    public Socket socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package dev.clusterchat.chatd;
+
+import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.service.ChatLimits;
+import dev.clusterchat.core.service.ChatServer;
+import dev.clusterchat.core.service.ChatServerConfig;
+import dev.clusterchat.core.service.PasswordHasher;
+import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.jdbc.JdbcStore;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Logger;
+
+/**
+ * The chat server daemon: chatcore's {@link ChatServer} on an embedded H2 store by default, or on
+ * any JDBC database. Runs until SIGINT/SIGTERM, then stops gracefully and exits 0.
+ */
+@Command(name = "chatd", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
+        description = {
+                "Cluster chat server, wire-compatible with the seed C++ chat client.",
+                "With no options it serves port 6000 on all interfaces, keeping its data in an",
+                "embedded H2 database under ./chatd-data (it survives restarts).",
+                ""},
+        footer = {"", "Environment: CHATD_DB_USER, CHATD_DB_PASSWORD stand in for --db-user, --db-password.",
+                "Exit codes: 0 stopped cleanly, 1 could not start (port, database), 2 bad options."})
+public final class Chatd implements Callable<Integer> {
+    private static final Logger LOG = Logger.getLogger(Chatd.class.getName());
+
+    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = {"-p", "--port"}, defaultValue = "6000", description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--io-threads", description = "I/O event loops that own the connections (default: one per processor, here ${DEFAULT-VALUE}).")
+    int ioThreads = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--workers", description = "Worker threads for handlers and database calls (default: ${DEFAULT-VALUE}).")
+    int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+
+    @Option(names = "--data-dir", defaultValue = "chatd-data", description = "Directory of the embedded H2 database, used when --db is not given (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--db", paramLabel = "JDBC-URL", description = "Database instead of the embedded one, e.g. jdbc:mariadb://127.0.0.1:3306/chat. The schema is created if missing.")
+    String dbUrl;
+
+    @Option(names = "--db-user", defaultValue = "${env:CHATD_DB_USER}", description = "Database user (default: $CHATD_DB_USER).")
+    String dbUser;
+
+    @Option(names = "--db-password", defaultValue = "${env:CHATD_DB_PASSWORD}", description = "Database password (default: $CHATD_DB_PASSWORD).")
+    String dbPassword;
+
+    @Option(names = "--db-pool", defaultValue = "8", description = "Database connections kept open (default: ${DEFAULT-VALUE}).")
+    int dbPool;
+
+    @Option(names = "--password-iterations", description = "PBKDF2 cost of new password hashes (default: ${DEFAULT-VALUE}). Existing hashes keep their own cost.")
+    int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
+
+    @Option(names = "--max-frame", defaultValue = "65536", description = "Longest frame in bytes; a longer one closes the connection (default: ${DEFAULT-VALUE}).")
+    int maxFrame;
+
+    @Option(names = "--max-message", defaultValue = "8192", description = "Longest chat message text in characters (default: ${DEFAULT-VALUE}).")
+    int maxMessage;
+
+    @Option(names = "--idle-timeout", defaultValue = "0", description = "Close connections silent for this many seconds; 0 never (default: ${DEFAULT-VALUE}). Clients keep alive with ping (msgid 18).")
+    int idleTimeoutSeconds;
+
+    @Option(names = "--max-connections", defaultValue = "0", description = "Refuse connections beyond this many; 0 means no limit (default: ${DEFAULT-VALUE}).")
+    int maxConnections;
+
+    @Option(names = "--log-level", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
+    String logLevel;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private volatile ChatServer running;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return Cli.configure(new CommandLine(new Chatd()));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Logs.configure(logLevel, spec.commandLine());
+        ChatServerConfig config = config();
+        ChatStore store = openStore();
+        ChatServer server;
+        try {
+            server = new ChatServer(config, store).start();
+        } catch (UncheckedIOException e) {
+            store.close();
+            throw new Cli.StartupException(e.getMessage());
+        }
+        running = server;
+        LOG.info("chatd listening on " + host + ":" + server.port() + " with " + ioThreads + " I/O loops, store "
+                + describeStore());
+        Signals.onStop(stopRequested::countDown);
+        stopRequested.await();
+        LOG.info("chatd stopping: closing " + server.connections() + " connections, " + server.onlineUsers() + " users online");
+        server.stop(Duration.ofSeconds(10));
+        store.close();
+        LOG.info("chatd stopped");
+        return 0;
+    }
+
+    /** Thread-safe: asks a running chatd to stop (what SIGTERM does). */
+    void requestStop() {
+        stopRequested.countDown();
+    }
+
+    /** The running server, or null before start (for tests). */
+    ChatServer server() {
+        return running;
+    }
+
+    ChatServerConfig config() {
+        ServerConfig net;
+        ChatLimits limits;
+        try {
+            net = ServerConfig.defaults(port).withHost(host).withIoThreads(ioThreads)
+                    .withMaxFrameLength(maxFrame)
+                    .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
+                    .withMaxConnections(maxConnections);
+            limits = new ChatLimits(ChatLimits.DEFAULTS.maxNameLength(), ChatLimits.DEFAULTS.maxPasswordLength(),
+                    ChatLimits.DEFAULTS.maxDescriptionLength(), maxMessage);
+            return ChatServerConfig.defaults(net).withWorkerThreads(workers).withPasswordIterations(passwordIterations)
+                    .withLimits(limits);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private ChatStore openStore() {
+        try {
+            if (dbUrl == null) {
+                return JdbcStore.embedded(dataDir);
+            }
+            return JdbcStore.open(dbUrl, dbUser, dbPassword, dbPool);
+        } catch (StoreException e) {
+            throw new Cli.StartupException(e.getMessage());
+        }
+    }
+
+    private String describeStore() {
+        return dbUrl == null ? "embedded H2 in " + dataDir.toAbsolutePath() : dbUrl;
+    }
+}

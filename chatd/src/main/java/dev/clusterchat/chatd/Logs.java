@@ -1,0 +1,36 @@
+package dev.clusterchat.chatd;
+
+import picocli.CommandLine;
+
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+
+/** One line per log record on stderr: time, level, logger, message. */
+final class Logs {
+    private Logs() {
+    }
+
+    static void configure(String levelName, CommandLine cmd) {
+        Level level;
+        try {
+            level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd,
+                    "--log-level: unknown level '" + levelName + "' (use SEVERE, WARNING, INFO or FINE)");
+        }
+        System.setProperty("java.util.logging.SimpleFormatter.format",
+                "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
+        Logger root = Logger.getLogger("");
+        for (Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        ConsoleHandler console = new ConsoleHandler();
+        console.setFormatter(new SimpleFormatter());
+        console.setLevel(level);
+        root.addHandler(console);
+        root.setLevel(level);
+    }
+}

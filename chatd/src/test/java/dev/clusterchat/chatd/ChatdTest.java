@@ -1,0 +1,134 @@
+package dev.clusterchat.chatd;
+
+import com.google.gson.JsonObject;
+import dev.clusterchat.core.proto.MsgId;
+import dev.clusterchat.core.testsupport.ChatClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** chatd in-process: options, one-line errors, and data that survives a restart. */
+@Timeout(60)
+class ChatdTest {
+    @TempDir
+    Path dir;
+
+    /** A chatd running on a thread; {@link #stop()} returns its exit code. */
+    private static final class Running {
+        final Chatd chatd = new Chatd();
+        final CommandLine cmd = Cli.configure(new CommandLine(chatd));
+        final StringWriter err = new StringWriter();
+        final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+        Running(String... args) throws Exception {
+            cmd.setErr(new PrintWriter(err, true));
+            Thread t = new Thread(() -> exit.complete(cmd.execute(args)), "chatd-under-test");
+            t.setDaemon(true);
+            t.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (chatd.server() == null && !exit.isDone() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(exit.isDone()).as("chatd exited early: " + err).isFalse();
+            assertThat(chatd.server()).as("chatd did not start in 20 s").isNotNull();
+        }
+
+        int port() {
+            return chatd.server().port();
+        }
+
+        int stop() throws Exception {
+            chatd.requestStop();
+            return exit.get(20, TimeUnit.SECONDS);
+        }
+    }
+
+    private static int run(StringWriter err, String... args) {
+        CommandLine cmd = Chatd.commandLine();
+        cmd.setErr(new PrintWriter(err, true));
+        cmd.setOut(new PrintWriter(new StringWriter(), true));
+        return cmd.execute(args);
+    }
+
+    @Test
+    void dataSurvivesARestart() throws Exception {
+        String[] args = {"--port", "0", "--host", "127.0.0.1", "--data-dir", dir.toString(), "--password-iterations", "1000"};
+        Running first = new Running(args);
+        long id;
+        try (ChatClient c = ChatClient.connect(first.port())) {
+            JsonObject r = c.request("{\"msgid\":4,\"name\":\"zhang san\",\"password\":\"123456\"}", MsgId.REG_ACK);
+            assertThat(r.get("errno").getAsInt()).isZero();
+            id = r.get("id").getAsLong();
+            assertThat(c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"123456\"}", MsgId.LOGIN_ACK)
+                    .get("errno").getAsInt()).isZero();
+            assertThat(first.stop()).isZero();
+            assertThat(c.closedByServer()).as("stop closes connections").isTrue();
+        }
+        Running second = new Running(args);
+        try (ChatClient c = ChatClient.connect(second.port())) {
+            JsonObject r = c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"123456\"}", MsgId.LOGIN_ACK);
+            assertThat(r.get("errno").getAsInt()).as("the user logged in before the stop is offline now").isZero();
+            assertThat(r.get("name").getAsString()).isEqualTo("zhang san");
+        } finally {
+            assertThat(second.stop()).isZero();
+        }
+    }
+
+    @Test
+    void badOptionIsOneLineAndExit2() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--port", "sixty")).isEqualTo(2);
+        assertThat(err.toString()).startsWith("chatd: ").contains("--port").doesNotContain("Exception").doesNotContain("\tat ");
+        StringWriter err2 = new StringWriter();
+        assertThat(run(err2, "--io-threads", "0", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err2.toString()).contains("ioThreads cannot be less than 1");
+        StringWriter err3 = new StringWriter();
+        assertThat(run(err3, "--log-level", "LOUD", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err3.toString()).contains("--log-level");
+    }
+
+    @Test
+    void takenPortIsOneLineAndExit1() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            StringWriter err = new StringWriter();
+            int code = run(err, "--port", String.valueOf(taken.getLocalPort()), "--data-dir", dir.toString());
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString().strip()).startsWith("chatd: cannot listen on").doesNotContain("\n").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void unreachableDatabaseIsOneLineAndExit1() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+        int code = run(err, "--port", "0", "--db", "jdbc:mariadb://127.0.0.1:" + closedPort + "/chat", "--db-user", "root");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("chatd: ").contains("127.0.0.1:" + closedPort).doesNotContain("\n");
+    }
+
+    @Test
+    void helpAndVersion() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Chatd.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        assertThat(cmd.execute("--help")).isZero();
+        assertThat(out.toString()).contains("--port", "--db", "--data-dir", "--io-threads", "--host", "6000", "chatd-data");
+        StringWriter v = new StringWriter();
+        cmd.setOut(new PrintWriter(v, true));
+        assertThat(cmd.execute("--version")).isZero();
+        assertThat(v.toString()).startsWith("chatd ");
+    }
+}
