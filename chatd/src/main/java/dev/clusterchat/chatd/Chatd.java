@@ -1,5 +1,9 @@
 package dev.clusterchat.chatd;
 
+import dev.clusterchat.core.cluster.Cluster;
+import dev.clusterchat.core.cluster.ClusterUnavailableException;
+import dev.clusterchat.core.cluster.RedisCluster;
+import dev.clusterchat.core.cluster.RedisClusterConfig;
 import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.service.ChatLimits;
 import dev.clusterchat.core.service.ChatServer;
@@ -61,6 +65,21 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--db-pool", defaultValue = "8", description = "Database connections kept open (default: ${DEFAULT-VALUE}).")
     int dbPool;
 
+    @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through Redis, e.g. redis://127.0.0.1:6379 (presence and cross-node delivery). Without it chatd is a single node.")
+    java.net.URI redis;
+
+    @Option(names = "--node-id", description = "This node's id in the cluster (default: host name and port).")
+    String nodeId;
+
+    @Option(names = "--redis-prefix", defaultValue = "chat:", description = "Prefix of every Redis key and channel (default: ${DEFAULT-VALUE}).")
+    String redisPrefix;
+
+    @Option(names = "--node-ttl", defaultValue = "10", description = "Seconds after which a node that stopped heartbeating is dead and its users offline (default: ${DEFAULT-VALUE}).")
+    int nodeTtlSeconds;
+
+    @Option(names = "--init-db", description = "Apply the schema to the database and exit (idempotent; chatd also applies it on every start).")
+    boolean initDb;
+
     @Option(names = "--password-iterations", description = "PBKDF2 cost of new password hashes (default: ${DEFAULT-VALUE}). Existing hashes keep their own cost.")
     int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
 
@@ -97,17 +116,23 @@ public final class Chatd implements Callable<Integer> {
     public Integer call() throws Exception {
         Logs.configure(logLevel, spec.commandLine());
         ChatServerConfig config = config();
+        Cluster cluster = cluster();
         ChatStore store = openStore();
+        if (initDb) {
+            store.close();
+            spec.commandLine().getOut().println("schema applied to " + describeStore());
+            return 0;
+        }
         ChatServer server;
         try {
-            server = new ChatServer(config, store).start();
-        } catch (UncheckedIOException e) {
+            server = new ChatServer(config, store, cluster).start();
+        } catch (UncheckedIOException | ClusterUnavailableException e) {
             store.close();
             throw new Cli.StartupException(e.getMessage());
         }
         running = server;
         LOG.info("chatd listening on " + host + ":" + server.port() + " with " + ioThreads + " I/O loops, store "
-                + describeStore());
+                + describeStore() + (redis == null ? ", single node" : ", node '" + cluster.nodeId() + "' of the cluster at " + redis));
         Signals.onStop(stopRequested::countDown);
         stopRequested.await();
         LOG.info("chatd stopping: closing " + server.connections() + " connections, " + server.onlineUsers() + " users online");
@@ -142,6 +167,29 @@ public final class Chatd implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    private Cluster cluster() {
+        if (redis == null) {
+            return Cluster.single();
+        }
+        try {
+            String id = nodeId != null ? nodeId : defaultNodeId();
+            return new RedisCluster(new RedisClusterConfig(redis, id, redisPrefix, Duration.ofSeconds(nodeTtlSeconds),
+                    Duration.ofMillis(Math.max(200, nodeTtlSeconds * 1000L / 5))));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private String defaultNodeId() {
+        String h;
+        try {
+            h = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            h = "node";
+        }
+        return (h + "-" + port).replaceAll("[^A-Za-z0-9._:-]", "-");
     }
 
     private ChatStore openStore() {

@@ -27,7 +27,7 @@ final class AddFriendHandler implements MessageHandler {
         JsonObject reply = r.okReply();
         reply.addProperty("friendid", friend);
         reply.addProperty("name", u.name());
-        reply.addProperty("state", ctx.state(friend));
+        reply.addProperty("state", ChatContext.state(ctx.online(java.util.List.of(friend)), friend));
         r.reply(reply);
     }
 }

@@ -1,11 +1,13 @@
 package dev.clusterchat.core.service;
 
 import com.google.gson.JsonObject;
+import dev.clusterchat.core.cluster.Cluster;
 import dev.clusterchat.core.net.TcpServer;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.ChatStore;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -34,16 +36,26 @@ public final class ChatServer {
     private final ExecutorService workers;
     private final LocalSessions sessions = new LocalSessions();
     private final TcpServer tcp;
+    private final Cluster cluster;
+    private final Deliverer deliverer;
 
+    /** A single node. */
     public ChatServer(ChatServerConfig config, ChatStore store) {
+        this(config, store, Cluster.single());
+    }
+
+    /** A node of a cluster; the cluster is started by {@link #start()} and closed by {@link #stop}. */
+    public ChatServer(ChatServerConfig config, ChatStore store, Cluster cluster) {
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(store, "store");
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), namedThreads("chat-worker"));
         UserLocks locks = new UserLocks(1024);
         PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-        Deliverer deliverer = new Deliverer(store, sessions, locks, workers);
-        ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits());
+        Deliverer deliverer = new Deliverer(store, sessions, locks, workers, cluster);
+        this.deliverer = deliverer;
+        ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits(), cluster);
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
                 .route(MsgId.LOGIN, new LoginHandler(ctx), false)
@@ -66,10 +78,60 @@ public final class ChatServer {
         r.reply(reply);
     }
 
-    /** Binds and starts serving. */
+    /**
+     * Joins the cluster, then binds and starts serving.
+     *
+     * @throws dev.clusterchat.core.cluster.ClusterUnavailableException if the cluster cannot be reached
+     * @throws java.io.UncheckedIOException if the address cannot be bound
+     */
     public ChatServer start() {
-        tcp.start();
+        cluster.start(new Inbound());
+        try {
+            tcp.start();
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
         return this;
+    }
+
+    public Cluster cluster() {
+        return cluster;
+    }
+
+    /**
+     * Deliveries from other nodes arrive on the cluster's thread and go to the workers through one
+     * serial queue, so they keep the order in which they were published.
+     */
+    private final class Inbound implements Cluster.Inbound {
+        private final SerialExecutor inOrder = new SerialExecutor(workers, Integer.MAX_VALUE);
+
+        @Override
+        public void deliver(List<Long> userIds, String message) {
+            inOrder.submit(() -> deliverer.deliverHere(userIds, Deliverer.Outgoing.of(message)));
+        }
+
+        @Override
+        public void syncOffline(long userId) {
+            inOrder.submit(() -> deliverer.syncOffline(userId));
+        }
+
+        @Override
+        public void reconnected() {
+            workers.execute(() -> {
+                for (long id : sessions.userIds()) {
+                    try {
+                        String holder = cluster.claim(id);
+                        if (holder != null) {
+                            LOG.warning("user " + id + " is held by node " + holder + " as well as here");
+                        }
+                    } catch (RuntimeException e) {
+                        LOG.fine("re-claiming user " + id + " failed: " + e.getMessage());
+                        return;
+                    }
+                }
+            });
+        }
     }
 
     /** Thread-safe: the bound port. */
@@ -97,9 +159,9 @@ public final class ChatServer {
      */
     public void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        tcp.stop(timeout);
-        workers.shutdown();
         try {
+            tcp.stop(timeout);
+            workers.shutdown();
             if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warning("workers still busy after " + timeout + "; interrupting them");
                 workers.shutdownNow();
@@ -107,6 +169,8 @@ public final class ChatServer {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
+        } finally {
+            cluster.close(); // this node's users are offline cluster-wide at once
         }
     }
 

@@ -1,47 +1,125 @@
 package dev.clusterchat.core.service;
 
 import com.google.gson.JsonObject;
+import dev.clusterchat.core.cluster.Cluster;
+import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.net.EventLoop;
 import dev.clusterchat.core.store.ChatStore;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.logging.Logger;
 
 /**
  * Gets a chat message to its recipients: live to those logged in on this node (encoded once,
- * handed once to each loop that owns recipients), stored for the others. A recipient that
- * disappears between lookup and write is routed again, so a message is never dropped on the floor.
+ * handed once to each loop that owns recipients), one publish per other node that holds
+ * recipients, stored for everyone else. A recipient that disappears between lookup and write is
+ * routed again, and a node that is gone gets nothing: its share is stored. No path drops a message.
  *
- * <p>Thread-safe. Call from worker threads (it may store, which blocks).
+ * <p>Thread-safe. Call from worker threads (it may store or talk to Redis, which block).
  */
 final class Deliverer {
+    private static final Logger LOG = Logger.getLogger(Deliverer.class.getName());
+
     private final ChatStore store;
     private final LocalSessions sessions;
     private final UserLocks locks;
     private final Executor workers;
+    private final Cluster cluster;
 
-    Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers) {
+    Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers, Cluster cluster) {
         this.store = store;
         this.sessions = sessions;
         this.locks = locks;
         this.workers = workers;
+        this.cluster = cluster;
     }
 
     /** A message stays the same object whether delivered live or at the next login. */
     record Outgoing(String json, byte[] frame) {
         static Outgoing of(JsonObject message) {
-            String json = message.toString();
+            return of(message.toString());
+        }
+
+        static Outgoing of(String json) {
             return new Outgoing(json, json.getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    /** Delivers to each recipient (the caller excludes the sender). */
+    /** Delivers to each recipient (the caller excludes the sender), on any node. */
     void deliver(Collection<Long> recipients, Outgoing message) {
+        List<Long> absent = deliverLocal(recipients, message);
+        if (absent.isEmpty()) {
+            return;
+        }
+        Map<Long, String> remote;
+        try {
+            remote = cluster.locateRemote(absent);
+        } catch (ClusterUnavailableException e) {
+            LOG.fine("cannot locate remote recipients, storing: " + e.getMessage());
+            remote = Map.of();
+        }
+        List<Long> toStore = new ArrayList<>();
+        Map<String, List<Long>> byNode = new HashMap<>();
+        for (long to : absent) {
+            String node = remote.get(to);
+            if (node == null) {
+                toStore.add(to);
+            } else {
+                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(to);
+            }
+        }
+        byNode.forEach((node, users) -> {
+            boolean sent;
+            try {
+                sent = cluster.publish(node, users, message.json());
+            } catch (ClusterUnavailableException e) {
+                sent = false;
+            }
+            if (!sent) {
+                toStore.addAll(users);
+            }
+        });
+        if (!toStore.isEmpty()) {
+            storeForLater(toStore, message);
+        }
+    }
+
+    void deliver(long to, Outgoing message) {
+        deliver(List.of(to), message);
+    }
+
+    /**
+     * For a message that another node routed here: live to those still logged in here, stored for
+     * the rest (never published again, so nothing can bounce between nodes).
+     */
+    void deliverHere(Collection<Long> recipients, Outgoing message) {
+        List<Long> absent = deliverLocal(recipients, message);
+        if (!absent.isEmpty()) {
+            storeForLater(absent, message);
+        }
+    }
+
+    /** Sends the user's stored messages live, if it is logged in here (another node stored them late). */
+    void syncOffline(long userId) {
+        Session s = sessions.get(userId);
+        if (s == null) {
+            return;
+        }
+        List<String> pending = locks.with(userId, () -> store.takeOffline(userId));
+        for (String json : pending) {
+            deliverLocal(List.of(userId), Outgoing.of(json)).forEach(missed -> storeForLater(List.of(missed), Outgoing.of(json)));
+        }
+    }
+
+    /** Hands the message to the loops of recipients logged in here; returns the others. */
+    private List<Long> deliverLocal(Collection<Long> recipients, Outgoing message) {
         Map<EventLoop, List<Target>> live = new IdentityHashMap<>();
         List<Long> absent = new ArrayList<>();
         for (long to : recipients) {
@@ -53,31 +131,36 @@ final class Deliverer {
             }
         }
         live.forEach((loop, list) -> loop.execute(() -> writeInLoop(list, message)));
-        if (!absent.isEmpty()) {
-            storeOrDeliver(absent, message);
-        }
+        return absent;
     }
 
-    void deliver(long to, Outgoing message) {
-        deliver(List.of(to), message);
-    }
-
-    /** Holding the recipients' locks: those who logged in meanwhile get it live, the rest stored. */
-    private void storeOrDeliver(List<Long> absent, Outgoing message) {
+    /**
+     * Holding the recipients' locks: those who logged in here meanwhile get it live, the rest is
+     * stored. A recipient that logged in on another node meanwhile is asked to sync.
+     */
+    private void storeForLater(List<Long> absent, Outgoing message) {
+        List<Long> stored = new ArrayList<>(absent.size());
         locks.withAll(absent, () -> {
-            List<Long> offline = new ArrayList<>(absent.size());
             for (long to : absent) {
                 Session s = sessions.get(to);
                 if (s != null) {
                     s.connection().loop().execute(() -> writeInLoop(List.of(new Target(to, s)), message));
                 } else {
-                    offline.add(to);
+                    stored.add(to);
                 }
             }
-            if (!offline.isEmpty()) {
-                store.storeOffline(offline, message.json());
+            if (!stored.isEmpty()) {
+                store.storeOffline(stored, message.json());
             }
         });
+        if (stored.isEmpty()) {
+            return;
+        }
+        try {
+            cluster.locateRemote(stored).forEach((user, node) -> cluster.requestSync(node, user));
+        } catch (ClusterUnavailableException e) {
+            LOG.fine("cannot check for late logins elsewhere: " + e.getMessage());
+        }
     }
 
     /** A recipient and the session it was found on. */

@@ -29,6 +29,11 @@ public final class LocalSessions {
         return byUser.containsKey(userId);
     }
 
+    /** Thread-safe: a snapshot of the users logged in on this node. */
+    public java.util.Set<Long> userIds() {
+        return java.util.Set.copyOf(byUser.keySet());
+    }
+
     /** Thread-safe: users logged in on this node. */
     public int size() {
         return byUser.size();

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.proto.ChatException;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.Fields;
@@ -12,7 +13,9 @@ import dev.clusterchat.core.store.Member;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.UserRecord;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -50,12 +53,22 @@ final class LoginHandler implements MessageHandler {
             if (!ctx.sessions().claim(id, session)) {
                 throw new ChatException(Errno.ACCOUNT_IN_USE);
             }
+            String holder;
+            try {
+                holder = ctx.cluster().claim(id);
+            } catch (ClusterUnavailableException e) {
+                ctx.sessions().release(id, session);
+                throw new ChatException(Errno.SERVER_ERROR, "presence service unavailable, try again later");
+            }
+            if (holder != null) {
+                ctx.sessions().release(id, session);
+                throw new ChatException(Errno.ACCOUNT_IN_USE);
+            }
             session.login(id, user.name());
             try {
                 return ctx.store().takeOffline(id);
             } catch (RuntimeException e) {
-                ctx.sessions().release(id, session);
-                session.logout();
+                LogoutHandler.logout(ctx, session);
                 throw e;
             }
         });
@@ -69,33 +82,38 @@ final class LoginHandler implements MessageHandler {
             if (!offline.isEmpty()) {
                 offline.forEach(m -> ctx.store().storeOffline(id, m));
             }
-            ctx.sessions().release(id, session);
-            session.logout();
+            LogoutHandler.logout(ctx, session);
             throw e;
         }
+        Set<Long> ids = new HashSet<>();
+        friends.forEach(f -> ids.add(f.id()));
+        groups.forEach(g -> g.members().forEach(m -> ids.add(m.id())));
+        ids.remove(id);
+        Set<Long> online = ctx.online(ids);
+        online.add(id);
         boolean legacy = r.connection().isLegacy();
         JsonObject reply = r.okReply();
         reply.addProperty("id", id);
         reply.addProperty("name", user.name());
-        put(reply, "friends", friendsJson(friends), legacy);
-        put(reply, "groups", groupsJson(groups, legacy), legacy);
+        put(reply, "friends", friendsJson(friends, online), legacy);
+        put(reply, "groups", groupsJson(groups, online, legacy), legacy);
         put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
         r.replyLogin(reply);
     }
 
-    private JsonArray friendsJson(List<User> friends) {
+    private static JsonArray friendsJson(List<User> friends, Set<Long> online) {
         JsonArray a = new JsonArray(friends.size());
         for (User f : friends) {
             JsonObject o = new JsonObject();
             o.addProperty("id", f.id());
             o.addProperty("name", f.name());
-            o.addProperty("state", ctx.state(f.id()));
+            o.addProperty("state", ChatContext.state(online, f.id()));
             a.add(o);
         }
         return a;
     }
 
-    private JsonArray groupsJson(List<GroupWithMembers> groups, boolean legacy) {
+    private static JsonArray groupsJson(List<GroupWithMembers> groups, Set<Long> online, boolean legacy) {
         JsonArray a = new JsonArray(groups.size());
         for (GroupWithMembers g : groups) {
             JsonObject o = new JsonObject();
@@ -107,7 +125,7 @@ final class LoginHandler implements MessageHandler {
                 JsonObject u = new JsonObject();
                 u.addProperty("id", m.id());
                 u.addProperty("name", m.name());
-                u.addProperty("state", ctx.state(m.id()));
+                u.addProperty("state", ChatContext.state(online, m.id()));
                 u.addProperty("role", m.role().wire());
                 users.add(u);
             }

@@ -1,7 +1,10 @@
 package dev.clusterchat.core.service;
 
+import dev.clusterchat.core.cluster.ClusterUnavailableException;
+
 /** msgid 3: the user goes offline; the connection stays open for another login. Stateless. */
 final class LogoutHandler implements MessageHandler {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(LogoutHandler.class.getName());
     private final ChatContext ctx;
 
     LogoutHandler(ChatContext ctx) {
@@ -20,6 +23,12 @@ final class LogoutHandler implements MessageHandler {
         if (id != 0) {
             ctx.sessions().release(id, session);
             session.logout();
+            try {
+                ctx.cluster().release(id);
+            } catch (ClusterUnavailableException e) {
+                // the entry points at this live node until Redis returns; reconnected() clears it then
+                LOG.fine("cannot release user " + id + " in the cluster now: " + e.getMessage());
+            }
         }
     }
 }

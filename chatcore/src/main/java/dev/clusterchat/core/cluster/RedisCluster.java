@@ -1,0 +1,343 @@
+package dev.clusterchat.core.cluster;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Presence and cross-node delivery on Redis: a channel per node plus a presence lookup.
+ *
+ * <pre>
+ *   {prefix}presence        hash  user id → node id      (claimed at login, released at logout)
+ *   {prefix}node:{id}       string, expires after nodeTtl unless the node's heartbeat refreshes it
+ *   {prefix}ch:{id}         pub/sub channel each node subscribes to
+ * </pre>
+ *
+ * A presence entry counts only while its node's liveness key exists, so a node killed with
+ * {@code kill -9} strands nobody for longer than {@code nodeTtl}. A publish that reaches no
+ * subscriber reports false, and the caller stores the message instead.
+ *
+ * <p>Thread safety: thread-safe. Blocking: call from workers, never from a loop. Heartbeats and
+ * the subscriber run on threads of their own.
+ */
+public final class RedisCluster implements Cluster {
+    private static final Logger LOG = Logger.getLogger(RedisCluster.class.getName());
+
+    private static final String CLAIM = """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if cur and cur ~= ARGV[2] and redis.call('EXISTS', ARGV[3] .. cur) == 1 then return cur end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return ''
+            """;
+    private static final String RELEASE = """
+            if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+            return 1
+            """;
+    /** ARGV[1] node key prefix, ARGV[2..] user ids → for each, its live node or ''. */
+    private static final String LOCATE = """
+            local res, alive = {}, {}
+            for i = 2, #ARGV do
+              local n = redis.call('HGET', KEYS[1], ARGV[i])
+              local r = ''
+              if n then
+                local a = alive[n]
+                if a == nil then a = redis.call('EXISTS', ARGV[1] .. n) == 1; alive[n] = a end
+                if a then r = n end
+              end
+              res[#res + 1] = r
+            end
+            return res
+            """;
+
+    private final RedisClusterConfig config;
+    private final String presenceKey;
+    private final String nodeKeyPrefix;
+    private final String channelPrefix;
+    private final JedisClientConfig clientConfig;
+    private final JedisClientConfig subscriberConfig;
+    private final HostAndPort address;
+    private final JedisPooled redis;
+    private final ScheduledExecutorService heartbeats;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean reachable = new AtomicBoolean(true);
+    private volatile Inbound inbound;
+    private volatile Jedis subscriberConnection;
+    private volatile Subscriber subscriber;
+    private Thread subscriberThread;
+
+    public RedisCluster(RedisClusterConfig config) {
+        this.config = config;
+        this.presenceKey = config.keyPrefix() + "presence";
+        this.nodeKeyPrefix = config.keyPrefix() + "node:";
+        this.channelPrefix = config.keyPrefix() + "ch:";
+        this.address = new HostAndPort(config.redis().getHost(), config.port());
+        this.clientConfig = DefaultJedisClientConfig.builder().password(config.password())
+                .connectionTimeoutMillis(1000).socketTimeoutMillis(2000).clientName("chatd-" + config.nodeId()).build();
+        this.subscriberConfig = DefaultJedisClientConfig.builder().password(config.password())
+                .connectionTimeoutMillis(1000).socketTimeoutMillis(0).clientName("chatd-" + config.nodeId() + "-sub").build();
+        this.redis = new JedisPooled(address, clientConfig);
+        this.heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "chat-cluster-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /** Thread-safe: whether the last call to Redis succeeded (for health checks). */
+    public boolean reachable() {
+        return reachable.get();
+    }
+
+    /**
+     * Checks that Redis answers, then starts the heartbeat and the subscriber.
+     *
+     * @throws ClusterUnavailableException if Redis cannot be reached now
+     */
+    @Override
+    public void start(Inbound in) {
+        this.inbound = in;
+        call("register this node", () -> redis.set(nodeKey(config.nodeId()), String.valueOf(System.currentTimeMillis()),
+                SetParams.setParams().px(config.nodeTtl().toMillis())));
+        long every = config.heartbeat().toMillis();
+        heartbeats.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+        subscriberThread = new Thread(this::subscribeForever, "chat-cluster-subscriber");
+        subscriberThread.setDaemon(true);
+        subscriberThread.start();
+    }
+
+    private void heartbeat() {
+        try {
+            redis.set(nodeKey(config.nodeId()), String.valueOf(System.currentTimeMillis()),
+                    SetParams.setParams().px(config.nodeTtl().toMillis()));
+            if (reachable.compareAndSet(false, true)) {
+                LOG.info("Redis at " + address + " is reachable again; claiming this node's users again");
+                safeReconnected();
+            }
+        } catch (JedisException e) {
+            if (reachable.compareAndSet(true, false)) {
+                LOG.warning("Redis at " + address + " unreachable: " + e.getMessage() + "; serving local users only");
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "heartbeat failed", t);
+        }
+    }
+
+    private void safeReconnected() {
+        try {
+            Inbound in = inbound;
+            if (in != null) {
+                in.reconnected();
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "re-claiming users after a reconnect failed", t);
+        }
+    }
+
+    private void subscribeForever() {
+        long backoff = 100;
+        boolean first = true;
+        while (!closed.get()) {
+            try (Jedis j = new Jedis(address, subscriberConfig)) {
+                subscriberConnection = j;
+                Subscriber s = new Subscriber(!first);
+                subscriber = s;
+                first = false;
+                j.subscribe(s, channelPrefix + config.nodeId());
+                backoff = 100;
+            } catch (Throwable t) {
+                if (closed.get()) {
+                    return;
+                }
+                LOG.log(Level.FINE, "subscriber lost Redis: " + t.getMessage());
+                try {
+                    Thread.sleep(backoff); // reconnect backoff, nothing to wait on
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoff = Math.min(2000, backoff * 2);
+            }
+        }
+    }
+
+    /** Receives this node's channel on the subscriber thread. */
+    private final class Subscriber extends JedisPubSub {
+        private final boolean resubscribed;
+
+        Subscriber(boolean resubscribed) {
+            this.resubscribed = resubscribed;
+        }
+
+        @Override
+        public void onSubscribe(String channel, int subscribedChannels) {
+            if (resubscribed) {
+                LOG.info("subscribed to " + channel + " again");
+                safeReconnected();
+            }
+        }
+
+        @Override
+        public void onMessage(String channel, String message) {
+            try {
+                JsonObject env = JsonParser.parseString(message).getAsJsonObject();
+                JsonArray to = env.getAsJsonArray("to");
+                List<Long> ids = new ArrayList<>(to.size());
+                for (JsonElement e : to) {
+                    ids.add(e.getAsLong());
+                }
+                String type = env.get("t").getAsString();
+                if ("m".equals(type)) {
+                    inbound.deliver(ids, env.get("m").getAsString());
+                } else if ("s".equals(type)) {
+                    ids.forEach(inbound::syncOffline);
+                }
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "bad cluster message on " + channel + ": " + message, t);
+            }
+        }
+    }
+
+    @Override
+    public String claim(long userId) {
+        Object r = call("claim user " + userId, () -> redis.eval(CLAIM, List.of(presenceKey),
+                List.of(Long.toString(userId), config.nodeId(), nodeKeyPrefix)));
+        String holder = r == null ? "" : r.toString();
+        return holder.isEmpty() ? null : holder;
+    }
+
+    @Override
+    public void release(long userId) {
+        call("release user " + userId, () -> redis.eval(RELEASE, List.of(presenceKey),
+                List.of(Long.toString(userId), config.nodeId())));
+    }
+
+    @Override
+    public Map<Long, String> locateRemote(Collection<Long> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        List<String> args = new ArrayList<>(userIds.size() + 1);
+        args.add(nodeKeyPrefix);
+        List<Long> ids = new ArrayList<>(userIds);
+        ids.forEach(id -> args.add(Long.toString(id)));
+        Object r = call("locate users", () -> redis.eval(LOCATE, List.of(presenceKey), args));
+        List<?> nodes = (List<?>) r;
+        Map<Long, String> out = new HashMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String n = String.valueOf(nodes.get(i));
+            if (!n.isEmpty() && !n.equals(config.nodeId())) {
+                out.put(ids.get(i), n);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean isOnline(long userId) {
+        List<String> args = List.of(nodeKeyPrefix, Long.toString(userId));
+        Object r = call("locate user " + userId, () -> redis.eval(LOCATE, List.of(presenceKey), args));
+        return !String.valueOf(((List<?>) r).get(0)).isEmpty();
+    }
+
+    @Override
+    public boolean publish(String nodeId, List<Long> userIds, String message) {
+        JsonObject env = new JsonObject();
+        env.addProperty("t", "m");
+        JsonArray to = new JsonArray(userIds.size());
+        userIds.forEach(to::add);
+        env.add("to", to);
+        env.addProperty("m", message);
+        long receivers = call("publish to node " + nodeId, () -> redis.publish(channelPrefix + nodeId, env.toString()));
+        return receivers > 0;
+    }
+
+    @Override
+    public void requestSync(String nodeId, long userId) {
+        JsonObject env = new JsonObject();
+        env.addProperty("t", "s");
+        JsonArray to = new JsonArray(1);
+        to.add(userId);
+        env.add("to", to);
+        call("ask node " + nodeId + " to sync", () -> redis.publish(channelPrefix + nodeId, env.toString()));
+    }
+
+    private String nodeKey(String nodeId) {
+        return nodeKeyPrefix + nodeId;
+    }
+
+    private <T> T call(String what, Supplier<T> action) {
+        try {
+            T result = action.get();
+            reachable.set(true);
+            return result;
+        } catch (JedisException e) {
+            reachable.set(false);
+            throw new ClusterUnavailableException("cannot " + what + ": Redis at " + address + " unreachable ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        heartbeats.shutdownNow();
+        Subscriber s = subscriber;
+        try {
+            if (s != null && s.isSubscribed()) {
+                s.unsubscribe();
+            }
+        } catch (Throwable t) {
+            LOG.log(Level.FINE, "unsubscribe", t);
+        }
+        Jedis j = subscriberConnection;
+        if (j != null) {
+            try {
+                j.disconnect();
+            } catch (Throwable ignored) {
+                // closing anyway
+            }
+        }
+        try {
+            redis.del(nodeKey(config.nodeId())); // every user of this node is offline at once
+        } catch (JedisException e) {
+            LOG.fine("cannot remove this node's liveness key: " + e.getMessage());
+        }
+        redis.close();
+        if (subscriberThread != null) {
+            try {
+                subscriberThread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

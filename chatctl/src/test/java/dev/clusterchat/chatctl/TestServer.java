@@ -1,0 +1,67 @@
+package dev.clusterchat.chatctl;
+
+import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.service.ChatServer;
+import dev.clusterchat.core.service.ChatServerConfig;
+import dev.clusterchat.core.store.memory.MemoryStore;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An in-process chatd (ChatServer on a free port, in-memory store) and helpers that drive it through chatctl. */
+final class TestServer implements AutoCloseable {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    private final MemoryStore store = new MemoryStore();
+    private final ChatServer server;
+
+    TestServer() {
+        ChatServerConfig config = ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
+                .withPasswordIterations(1000);
+        server = new ChatServer(config, store).start();
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    String portArg() {
+        return Integer.toString(port());
+    }
+
+    /** chatctl with --port of this server after the given subcommand. */
+    Cli.Result run(String command, String... args) {
+        String[] all = new String[args.length + 3];
+        all[0] = command;
+        all[1] = "--port";
+        all[2] = portArg();
+        System.arraycopy(args, 0, all, 3, args.length);
+        return Cli.run(all);
+    }
+
+    /** A registered user with a fresh name. */
+    User register(String prefix) {
+        String name = prefix + NAMES.incrementAndGet();
+        Cli.Result r = run("register", "--name", name, "--password", "pw-" + name);
+        assertThat(r.exit()).as(r.err()).isZero();
+        Matcher m = Pattern.compile("registered id (\\d+)").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        return new User(Long.parseLong(m.group(1)), name, "pw-" + name);
+    }
+
+    record User(long id, String name, String password) {
+        String idArg() {
+            return Long.toString(id);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(Duration.ofSeconds(5));
+        store.close();
+    }
+}
