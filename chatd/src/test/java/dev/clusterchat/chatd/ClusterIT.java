@@ -1,0 +1,188 @@
+package dev.clusterchat.chatd;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import dev.clusterchat.core.proto.MsgId;
+import dev.clusterchat.core.testsupport.ChatClient;
+import dev.clusterchat.core.testsupport.MariaDbDatabase;
+import dev.clusterchat.core.testsupport.RedisPrefix;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two chatd processes on the real MariaDB and Redis (their own database and key prefix per run),
+ * directly and through a real nginx, and what happens when one is killed with kill -9.
+ */
+@Timeout(120)
+class ClusterIT {
+    /** chatd's --node-ttl in these tests: the bound on how long a killed node strands its users. */
+    private static final int NODE_TTL_SECONDS = 3;
+
+    @TempDir
+    Path dir;
+    private MariaDbDatabase db;
+    private RedisPrefix redis;
+    private ChatdProcess a;
+    private ChatdProcess b;
+    private final List<AutoCloseable> closers = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        redis = RedisPrefix.create();
+        db = MariaDbDatabase.create();
+        a = node("a");
+        b = node("b");
+    }
+
+    private ChatdProcess node(String id) throws Exception {
+        ChatdProcess p = ChatdProcess.start(dir, "chatd-" + id, "--node-id", id, "--db", db.url(),
+                "--db-user", MariaDbDatabase.USER, "--db-password", MariaDbDatabase.PASSWORD,
+                "--redis", RedisPrefix.URI.toString(), "--redis-prefix", redis.prefix(),
+                "--node-ttl", String.valueOf(NODE_TTL_SECONDS));
+        closers.add(p);
+        return p;
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (int i = closers.size() - 1; i >= 0; i--) {
+            closers.get(i).close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private ChatClient client(int port) {
+        ChatClient c = ChatClient.connect(port);
+        closers.add(c);
+        return c;
+    }
+
+    private static long register(ChatClient c, String name) {
+        JsonObject r = c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK);
+        assertThat(r.get("errno").getAsInt()).as(r.toString()).isZero();
+        return r.get("id").getAsLong();
+    }
+
+    private static JsonObject login(ChatClient c, long id) {
+        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}", MsgId.LOGIN_ACK);
+    }
+
+    @Test
+    void chatAndGroupChatAcrossNodesThroughNginx() throws Exception {
+        Nginx nginx = Nginx.start(dir.resolve("nginx"), a.port(), b.port());
+        closers.add(nginx);
+        // six users through nginx: least_conn spreads them over both nodes
+        List<ChatClient> cs = new ArrayList<>();
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ChatClient c = client(nginx.port());
+            long id = register(c, "user" + i);
+            assertThat(login(c, id).get("errno").getAsInt()).isZero();
+            cs.add(c);
+            ids.add(id);
+        }
+        assertThat(a.log() + b.log()).as("both nodes served").doesNotContain("Exception");
+        long g = cs.get(0).request("{\"msgid\":8,\"groupname\":\"all\"}", MsgId.CREATE_GROUP_ACK).get("groupid").getAsLong();
+        for (int i = 1; i < 6; i++) {
+            cs.get(i).request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
+        }
+        // everyone writes to everyone (one-to-one), then to the group
+        for (int i = 0; i < 6; i++) {
+            for (int j = 0; j < 6; j++) {
+                if (i != j) {
+                    JsonObject ack = cs.get(i).request("{\"msgid\":6,\"toid\":" + ids.get(j) + ",\"msg\":\"" + i + ">" + j + "\"}", MsgId.ONE_CHAT_ACK);
+                    assertThat(ack.get("errno").getAsInt()).isZero();
+                }
+            }
+            cs.get(i).request("{\"msgid\":10,\"groupid\":" + g + ",\"msg\":\"g" + i + "\"}", MsgId.GROUP_CHAT_ACK);
+        }
+        for (int j = 0; j < 6; j++) {
+            Set<String> got = new HashSet<>();
+            for (int k = 0; k < 10; k++) {
+                got.add(cs.get(j).next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT || o.get("msgid").getAsInt() == MsgId.GROUP_CHAT)
+                        .get("msg").getAsString());
+            }
+            Set<String> expected = new HashSet<>();
+            for (int i = 0; i < 6; i++) {
+                if (i != j) {
+                    expected.add(i + ">" + j);
+                    expected.add("g" + i);
+                }
+            }
+            assertThat(got).as("user " + j).isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void killedNodeStrandsNobodyAndLosesNothing() throws Exception {
+        ChatClient alice = client(a.port());
+        long aliceId = register(alice, "alice");
+        ChatClient bob = client(b.port());
+        long bobId = register(bob, "bob");
+        assertThat(login(alice, aliceId).get("errno").getAsInt()).isZero();
+        assertThat(login(bob, bobId).get("errno").getAsInt()).isZero();
+        alice.request("{\"msgid\":7,\"friendid\":" + bobId + "}", MsgId.ADD_FRIEND_ACK);
+        alice.request("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"before\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(bob.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("before");
+
+        b.kill9();
+        long killedAt = System.nanoTime();
+        // messages sent while bob's node is dead are acknowledged and stored, not lost
+        for (int i = 0; i < 5; i++) {
+            JsonObject ack = alice.request("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"meanwhile " + i + "\"}", MsgId.ONE_CHAT_ACK);
+            assertThat(ack.get("errno").getAsInt()).isZero();
+        }
+        // bob logs in again through the other node within the bound
+        ChatClient bobAgain = client(a.port());
+        JsonObject r;
+        do {
+            r = login(bobAgain, bobId);
+        } while (r.get("errno").getAsInt() == 2 && System.nanoTime() - killedAt < (NODE_TTL_SECONDS + 5) * 1_000_000_000L);
+        double seconds = (System.nanoTime() - killedAt) / 1e9;
+        assertThat(r.get("errno").getAsInt()).as("login after kill -9, " + seconds + " s later: " + r).isZero();
+        assertThat(seconds).isLessThanOrEqualTo(NODE_TTL_SECONDS + 5);
+        JsonArray off = r.getAsJsonArray("offlinemsg");
+        List<String> texts = new ArrayList<>();
+        off.forEach(e -> texts.add(e.getAsJsonObject().get("msg").getAsString()));
+        assertThat(texts).containsExactly("meanwhile 0", "meanwhile 1", "meanwhile 2", "meanwhile 3", "meanwhile 4");
+        // and live again, through node a
+        alice.request("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"after\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(bobAgain.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("after");
+    }
+
+    @Test
+    void presenceOfAKilledNodeExpires() throws Exception {
+        ChatClient bob = client(b.port());
+        long bobId = register(bob, "bob");
+        login(bob, bobId);
+        ChatClient alice = client(a.port());
+        long aliceId = register(alice, "alice");
+        login(alice, aliceId);
+        JsonObject add = alice.request("{\"msgid\":7,\"friendid\":" + bobId + "}", MsgId.ADD_FRIEND_ACK);
+        assertThat(add.get("state").getAsString()).isEqualTo("online");
+        b.kill9();
+        long killedAt = System.nanoTime();
+        String state;
+        do {
+            alice.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
+            state = login(alice, aliceId).getAsJsonArray("friends").get(0).getAsJsonObject().get("state").getAsString();
+        } while (state.equals("online") && System.nanoTime() - killedAt < (NODE_TTL_SECONDS + 5) * 1_000_000_000L);
+        assertThat(state).as("bob is offline once node b's liveness key expired").isEqualTo("offline");
+    }
+}
