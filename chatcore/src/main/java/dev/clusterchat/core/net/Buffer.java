@@ -19,6 +19,8 @@ import java.util.Arrays;
  */
 public final class Buffer {
     private byte[] array;
+    /** A view of {@code array}, replaced when the array grows: no wrapper allocated per read or write. */
+    private ByteBuffer view;
     private int readerIndex;
     private int writerIndex;
 
@@ -27,6 +29,7 @@ public final class Buffer {
             throw new IllegalArgumentException("initialCapacity must be at least 1: " + initialCapacity);
         }
         array = new byte[initialCapacity];
+        view = ByteBuffer.wrap(array);
     }
 
     public int readableBytes() {
@@ -97,7 +100,8 @@ public final class Buffer {
     /** Reads from the channel into the writable space; returns what {@link SocketChannel#read} returns. */
     public int readFrom(SocketChannel ch, int atLeast) throws IOException {
         ensureWritable(atLeast);
-        int n = ch.read(ByteBuffer.wrap(array, writerIndex, array.length - writerIndex));
+        view.limit(array.length).position(writerIndex);
+        int n = ch.read(view);
         if (n > 0) {
             writerIndex += n;
         }
@@ -106,7 +110,8 @@ public final class Buffer {
 
     /** Writes readable bytes to the channel and consumes what was written; returns the count. */
     public int writeTo(SocketChannel ch) throws IOException {
-        int n = ch.write(ByteBuffer.wrap(array, readerIndex, readableBytes()));
+        view.limit(writerIndex).position(readerIndex);
+        int n = ch.write(view);
         if (n > 0) {
             skip(n);
         }
@@ -129,15 +134,29 @@ public final class Buffer {
             byte[] bigger = new byte[newCap];
             System.arraycopy(array, readerIndex, bigger, 0, readable);
             array = bigger;
+            view = ByteBuffer.wrap(array);
         }
         readerIndex = 0;
         writerIndex = readable;
     }
 
-    /** Index of the first occurrence of LF or NUL in [from, writerIndex), or -1. */
+    /**
+     * Index of the first occurrence of LF or NUL in [from, writerIndex), or -1. Reads eight bytes
+     * at a time (SWAR: a byte equal to 0 or to 0x0A sets its high bit in the mask).
+     */
     public int indexOfTerminator(int from) {
         byte[] a = array;
-        for (int i = from, end = writerIndex; i < end; i++) {
+        int end = writerIndex;
+        int i = from;
+        for (; i + 8 <= end; i += 8) {
+            long v = (long) LONGS.get(a, i);
+            long x = v ^ 0x0A0A0A0A0A0A0A0AL;
+            long hit = ((v - 0x0101010101010101L) & ~v | (x - 0x0101010101010101L) & ~x) & 0x8080808080808080L;
+            if (hit != 0) {
+                return i + (Long.numberOfTrailingZeros(hit) >>> 3);
+            }
+        }
+        for (; i < end; i++) {
             byte b = a[i];
             if (b == '\n' || b == 0) {
                 return i;
@@ -145,6 +164,10 @@ public final class Buffer {
         }
         return -1;
     }
+
+    /** Little-endian eight-byte view of a byte array: the lowest byte comes first. */
+    static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public String toString() {

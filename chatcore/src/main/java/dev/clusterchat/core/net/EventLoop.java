@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
@@ -57,6 +56,8 @@ public final class EventLoop {
     /** true while the loop is inside select() or about to enter it; a foreign execute() wakes it. */
     private final AtomicBoolean sleeping = new AtomicBoolean();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Loop thread only: timers cancelled on this thread and still in the heap. */
+    private int cancelledTimers;
     private final AtomicLong timerSeq = new AtomicLong();
     private final AtomicBoolean started = new AtomicBoolean();
     private volatile boolean quit;
@@ -70,6 +71,8 @@ public final class EventLoop {
     private final ArrayList<Connection> toFlush = new ArrayList<>();
     private long roundNanos = System.nanoTime();
     private volatile long lastIterationNanos = System.nanoTime();
+    /** Handles each ready key as select finds it (no selected-key set, no iterator per round). */
+    private final Consumer<SelectionKey> dispatcher = this::dispatch;
 
     /** Creates a loop; its thread starts with {@link #start()}. */
     public EventLoop(String name) {
@@ -144,7 +147,7 @@ public final class EventLoop {
         if (delay < 0) {
             throw new IllegalArgumentException("delay cannot be negative: " + delay);
         }
-        Timer timer = new Timer(System.nanoTime() + unit.toNanos(delay), timerSeq.incrementAndGet(), task);
+        Timer timer = new Timer(this, System.nanoTime() + unit.toNanos(delay), timerSeq.incrementAndGet(), task);
         if (inLoop()) {
             timers.add(timer);
         } else {
@@ -163,6 +166,11 @@ public final class EventLoop {
         quit = true;
         selector.wakeup();
         if (!started.get() && started.compareAndSet(false, true)) {
+            try {
+                selector.close(); // never started: nobody else will release it
+            } catch (IOException e) {
+                LOG.log(Level.FINE, "closing selector of " + name, e);
+            }
             terminated.countDown();
         }
     }
@@ -221,6 +229,12 @@ public final class EventLoop {
         }
     }
 
+    /** Loop thread only: timers in the heap, cancelled ones not yet swept included (for tests). */
+    int pendingTimers() {
+        assertInLoop();
+        return timers.size();
+    }
+
     /** Loop thread only: visits every open connection this loop owns (e.g. to fan a message out). */
     public void forEachConnection(Consumer<Connection> visitor) {
         assertInLoop();
@@ -241,20 +255,14 @@ public final class EventLoop {
                 long timeoutMillis = millisToNextTimer();
                 sleeping.set(true);
                 int ready;
-                if (hasTasks()) {
+                if (hasTasks() || timeoutMillis == 0) {
                     sleeping.set(false);
-                    ready = selector.selectNow();
-                } else if (timeoutMillis == 0) {
-                    sleeping.set(false);
-                    ready = selector.selectNow();
+                    ready = selector.selectNow(dispatcher);
                 } else {
-                    ready = selector.select(timeoutMillis < 0 ? 0 : timeoutMillis);
+                    ready = selector.select(dispatcher, timeoutMillis < 0 ? 0 : timeoutMillis);
                     sleeping.set(false);
                 }
-                roundNanos = System.nanoTime();
-                if (ready > 0) {
-                    handleSelectedKeys();
-                }
+                roundNanos = System.nanoTime(); // timers and tasks of this round see the time after select
                 runTimers();
                 runTasks();
                 flushPending();
@@ -277,22 +285,19 @@ public final class EventLoop {
         }
     }
 
-    private void handleSelectedKeys() {
-        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
-        while (it.hasNext()) {
-            SelectionKey key = it.next();
-            it.remove();
-            Handler handler = (Handler) key.attachment();
+    /** Runs one ready key's handler; a throwing handler is told to clean up, the loop goes on. */
+    private void dispatch(SelectionKey key) {
+        roundNanos = System.nanoTime();
+        Handler handler = (Handler) key.attachment();
+        try {
+            if (key.isValid()) {
+                handler.onReady(key);
+            }
+        } catch (Throwable t) {
             try {
-                if (key.isValid()) {
-                    handler.onReady(key);
-                }
-            } catch (Throwable t) {
-                try {
-                    handler.onFailure(t);
-                } catch (Throwable t2) {
-                    LOG.log(Level.WARNING, "failure handler threw in " + name, t2);
-                }
+                handler.onFailure(t);
+            } catch (Throwable t2) {
+                LOG.log(Level.WARNING, "failure handler threw in " + name, t2);
             }
         }
     }
@@ -314,7 +319,9 @@ public final class EventLoop {
         Timer t;
         while ((t = timers.peek()) != null && t.deadline - now <= 0) {
             timers.poll();
-            if (!t.isCancelled()) {
+            if (t.isCancelled()) {
+                cancelledTimers = Math.max(0, cancelledTimers - 1);
+            } else {
                 t.markFired();
                 runSafely(t.task);
             }
@@ -368,14 +375,28 @@ public final class EventLoop {
         return "EventLoop[" + name + "]";
     }
 
+    /**
+     * Loop thread only: a timer was cancelled. Cancelled timers stay in the heap until their
+     * deadline, so when they are the majority (connections closing long before their idle
+     * timeout) they are swept out, keeping the heap's size tied to live timers.
+     */
+    private void timerCancelled() {
+        if (++cancelledTimers > 1024 && cancelledTimers > timers.size() / 2) {
+            timers.removeIf(Timer::isCancelled);
+            cancelledTimers = 0;
+        }
+    }
+
     /** A scheduled task; {@link #cancel()} is thread-safe. */
     public static final class Timer implements Comparable<Timer> {
+        private final EventLoop loop;
         private final long deadline;
         private final long seq;
         private final Runnable task;
         private volatile int state; // 0 pending, 1 fired, 2 cancelled
 
-        private Timer(long deadline, long seq, Runnable task) {
+        private Timer(EventLoop loop, long deadline, long seq, Runnable task) {
+            this.loop = loop;
             this.deadline = deadline;
             this.seq = seq;
             this.task = task;
@@ -383,7 +404,12 @@ public final class EventLoop {
 
         /** Thread-safe: the task will not run (if it has not started already). */
         public void cancel() {
-            state = 2;
+            if (state == 0) {
+                state = 2;
+                if (loop.inLoop()) {
+                    loop.timerCancelled();
+                }
+            }
         }
 
         public boolean isCancelled() {

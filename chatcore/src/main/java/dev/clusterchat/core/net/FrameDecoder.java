@@ -73,7 +73,10 @@ public final class FrameDecoder {
             String frame = null;
             boolean valid = true;
             if (length > 0) {
-                if (Utf8.isValid(a, start, stop)) {
+                int kind = Utf8.check(a, start, stop);
+                if (kind == Utf8.ASCII) {
+                    frame = new String(a, start, length, StandardCharsets.ISO_8859_1); // a plain copy
+                } else if (kind == Utf8.VALID) {
                     frame = new String(a, start, length, StandardCharsets.UTF_8);
                 } else {
                     valid = false;

@@ -62,6 +62,9 @@ public final class TcpServer {
         try {
             a = new Acceptor(acceptorLoop, new InetSocketAddress(config.host(), config.port()), config.backlog(), this::onAccept);
         } catch (IOException e) {
+            // the loops never started: release their selectors
+            acceptorLoop.shutdown();
+            group.loops().forEach(EventLoop::shutdown);
             throw new UncheckedIOException("cannot listen on " + config.host() + ":" + config.port() + ": " + e.getMessage(), e);
         }
         acceptor = a;

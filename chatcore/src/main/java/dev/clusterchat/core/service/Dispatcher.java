@@ -7,7 +7,9 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.Strictness;
+import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.net.Connection;
+import dev.clusterchat.core.store.StoreException;
 import dev.clusterchat.core.net.FrameError;
 import dev.clusterchat.core.net.FrameHandler;
 import dev.clusterchat.core.proto.ChatException;
@@ -109,6 +111,16 @@ public final class Dispatcher implements FrameHandler {
         } catch (ChatException e) {
             if (!request.replied()) {
                 request.error(e.errno(), e.getMessage());
+            }
+        } catch (StoreException e) {
+            LOG.warning("store failed for msgid " + request.msgid() + ": " + e.getMessage());
+            if (!request.replied()) {
+                request.error(Errno.SERVER_ERROR, "database unavailable, try again later");
+            }
+        } catch (ClusterUnavailableException e) {
+            LOG.warning("cluster failed for msgid " + request.msgid() + ": " + e.getMessage());
+            if (!request.replied()) {
+                request.error(Errno.SERVER_ERROR, "cluster unavailable, try again later");
             }
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "handler for msgid " + request.msgid() + " failed on " + request.connection(), t);

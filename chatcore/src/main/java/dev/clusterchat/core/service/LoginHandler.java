@@ -98,7 +98,43 @@ final class LoginHandler implements MessageHandler {
         put(reply, "friends", friendsJson(friends, online), legacy);
         put(reply, "groups", groupsJson(groups, online, legacy), legacy);
         put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
+        if (legacy) {
+            fitSeedBuffer(reply, id, offline);
+        }
         r.replyLogin(reply);
+    }
+
+    /**
+     * The seed client reads its login reply with one {@code recv} into 1,024 bytes and crashes on a
+     * longer one. For a legacy peer, offline messages that would push the reply past 1,023 bytes
+     * are kept for the next login instead (the user is online now, so nothing new is stored
+     * meanwhile and their order holds).
+     */
+    private void fitSeedBuffer(JsonObject reply, long id, List<String> offline) {
+        int keep = offline.size();
+        while (keep > 0 && utf8Length(reply) > SEED_RECV_BUFFER - 1) {
+            keep--;
+            JsonArray shown = new JsonArray(keep);
+            offline.subList(0, keep).forEach(shown::add);
+            if (keep == 0) {
+                reply.remove("offlinemsg");
+            } else {
+                reply.add("offlinemsg", shown);
+            }
+        }
+        if (keep < offline.size()) {
+            List<String> later = List.copyOf(offline.subList(keep, offline.size()));
+            ctx.locks().with(id, () -> {
+                later.forEach(m -> ctx.store().storeOffline(id, m));
+                return null;
+            });
+        }
+    }
+
+    private static final int SEED_RECV_BUFFER = 1024;
+
+    private static int utf8Length(JsonObject o) {
+        return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     private static JsonArray friendsJson(List<User> friends, Set<Long> online) {

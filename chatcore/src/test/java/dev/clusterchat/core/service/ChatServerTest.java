@@ -451,6 +451,37 @@ class ChatServerTest {
     }
 
     @Test
+    void legacyLoginReplyFitsTheSeedClientsBufferAndKeepsTheRest() {
+        ChatClient modern = client();
+        long sender = register(modern, "sender", "pw");
+        login(modern, sender, "pw");
+        ChatClient old = legacyClient();
+        old.send("{\"msgid\":4,\"name\":\"seed user\",\"password\":\"pw\"}");
+        long id = JsonParser.parseString(old.readFrame()).getAsJsonObject().get("id").getAsLong();
+        for (int i = 0; i < 30; i++) {
+            modern.request("{\"msgid\":6,\"toid\":" + id + ",\"msg\":\"offline message number " + i + "\"}", MsgId.ONE_CHAT_ACK);
+        }
+        List<String> received = new ArrayList<>();
+        for (int round = 0; round < 10 && received.size() < 30; round++) {
+            old.send("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}");
+            String frame = old.readFrame();
+            assertThat(frame.getBytes(StandardCharsets.UTF_8).length).as("the seed client reads 1,024 bytes").isLessThanOrEqualTo(1023);
+            JsonObject r = JsonParser.parseString(frame).getAsJsonObject();
+            assertThat(errno(r)).isZero();
+            if (r.has("offlinemsg")) {
+                r.getAsJsonArray("offlinemsg").forEach(e ->
+                        received.add(JsonParser.parseString(e.getAsString()).getAsJsonObject().get("msg").getAsString()));
+            }
+            old.send("{\"msgid\":3,\"id\":" + id + "}");
+        }
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            expected.add("offline message number " + i);
+        }
+        assertThat(received).containsExactlyElementsOf(expected);
+    }
+
+    @Test
     void messagesNeverArriveBeforeTheLoginReply() {
         User a = user("alice");
         ChatClient bc = client();
