@@ -317,6 +317,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             closeInLoop();
         } else if (eof && state == OPEN) {
             closeInLoop(); // the peer finished sending: answer what it sent, then close
+        } else if (queuedForFlush && state == OPEN) {
+            // answers to what was just read leave now, not after every other ready connection
+            // has been read: what one read produced is still written with one syscall
+            flushInLoop();
         }
     }
 

@@ -22,6 +22,8 @@ public final class FrameDecoder {
     private final int maxFrameLength;
     /** Readable bytes after the buffer's reader index already known to hold no terminator. */
     private int scanned;
+    /** The OR of every byte scanned so far in the current frame: its 0x80 bits say "not ASCII". */
+    private long highBits;
     private boolean failed;
 
     public FrameDecoder(int maxFrameLength) {
@@ -50,7 +52,7 @@ public final class FrameDecoder {
         }
         while (!in.isEmpty()) {
             int start = in.readerIndex();
-            int end = in.indexOfTerminator(start + scanned);
+            int end = scan(in.array(), start + scanned, in.writerIndex());
             if (end < 0) {
                 scanned = in.readableBytes();
                 if (scanned > maxFrameLength + 1) { // +1: a CR that a LF will follow
@@ -59,6 +61,8 @@ public final class FrameDecoder {
                 return true;
             }
             scanned = 0;
+            boolean ascii = (highBits & HIGH_BITS) == 0;
+            highBits = 0;
             byte[] a = in.array();
             boolean nul = a[end] == 0;
             int stop = end;
@@ -73,7 +77,7 @@ public final class FrameDecoder {
             String frame = null;
             boolean valid = true;
             if (length > 0) {
-                int kind = Utf8.check(a, start, stop);
+                int kind = ascii ? Utf8.ASCII : Utf8.check(a, start, stop);
                 if (kind == Utf8.ASCII) {
                     frame = new String(a, start, length, StandardCharsets.ISO_8859_1); // a plain copy
                 } else if (kind == Utf8.VALID) {
@@ -92,6 +96,50 @@ public final class FrameDecoder {
             }
         }
         return true;
+    }
+
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long ELEVENS = 0x0B0B0B0B0B0B0B0BL;
+
+    /**
+     * Index of the first LF or NUL in {@code a[from, end)}, or -1; every byte passed over is ORed
+     * into {@link #highBits}, so a frame's ASCII-ness is known without a second pass. Eight bytes
+     * at a time: {@code (v - 0x0B..) & ~v & 0x80..} flags the bytes below 0x0B, and the lowest flag
+     * is always exact; a flagged byte that is neither LF nor NUL (a tab, say) is stepped over.
+     */
+    private int scan(byte[] a, int from, int end) {
+        long bits = highBits;
+        int i = from;
+        while (i + 8 <= end) {
+            long v = (long) Buffer.LONGS.get(a, i);
+            long low = (v - ELEVENS) & ~v & HIGH_BITS;
+            if (low == 0) {
+                bits |= v;
+                i += 8;
+                continue;
+            }
+            int k = i + (Long.numberOfTrailingZeros(low) >>> 3);
+            for (int j = i; j < k; j++) {
+                bits |= a[j] & 0xFF;
+            }
+            byte b = a[k];
+            if (b == '\n' || b == 0) {
+                highBits = bits;
+                return k;
+            }
+            bits |= b & 0xFF;
+            i = k + 1;
+        }
+        for (; i < end; i++) {
+            byte b = a[i];
+            if (b == '\n' || b == 0) {
+                highBits = bits;
+                return i;
+            }
+            bits |= b & 0xFF;
+        }
+        highBits = bits;
+        return -1;
     }
 
     private boolean fail(Sink sink) {

@@ -118,18 +118,22 @@ public final class ChatServer {
 
         @Override
         public void reconnected() {
-            workers.execute(() -> {
+            // claim this node's users again (Redis may have lost everything), hand them what was
+            // stored for them during the outage, and tell other nodes about what we stored
+            inOrder.submit(() -> {
                 for (long id : sessions.userIds()) {
                     try {
                         String holder = cluster.claim(id);
                         if (holder != null) {
                             LOG.warning("user " + id + " is held by node " + holder + " as well as here");
                         }
+                        deliverer.syncOffline(id);
                     } catch (RuntimeException e) {
                         LOG.fine("re-claiming user " + id + " failed: " + e.getMessage());
                         return;
                     }
                 }
+                deliverer.syncUnlocated();
             });
         }
     }

@@ -32,6 +32,8 @@ final class Deliverer {
     private final UserLocks locks;
     private final Executor workers;
     private final Cluster cluster;
+    /** Users whose messages were stored while the cluster could not tell where they were. */
+    private final java.util.Set<Long> unlocated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers, Cluster cluster) {
         this.store = store;
@@ -64,6 +66,7 @@ final class Deliverer {
         } catch (ClusterUnavailableException e) {
             LOG.fine("cannot locate remote recipients, storing: " + e.getMessage());
             remote = Map.of();
+            unlocated.addAll(absent); // once the cluster is back, those online elsewhere are told to sync
         }
         List<Long> toStore = new ArrayList<>();
         Map<String, List<Long>> byNode = new HashMap<>();
@@ -160,6 +163,29 @@ final class Deliverer {
             cluster.locateRemote(stored).forEach((user, node) -> cluster.requestSync(node, user));
         } catch (ClusterUnavailableException e) {
             LOG.fine("cannot check for late logins elsewhere: " + e.getMessage());
+            unlocated.addAll(stored);
+        }
+    }
+
+    /**
+     * After the cluster comes back: users whose messages were stored while nobody could tell where
+     * they were are asked, on the node that holds them, to fetch those messages now.
+     */
+    void syncUnlocated() {
+        if (unlocated.isEmpty()) {
+            return;
+        }
+        List<Long> users = new ArrayList<>(unlocated);
+        unlocated.removeAll(users);
+        try {
+            cluster.locateRemote(users).forEach((user, node) -> cluster.requestSync(node, user));
+            users.forEach(u -> {
+                if (sessions.get(u) != null) {
+                    syncOffline(u);
+                }
+            });
+        } catch (ClusterUnavailableException e) {
+            unlocated.addAll(users); // still down: next time
         }
     }
 
