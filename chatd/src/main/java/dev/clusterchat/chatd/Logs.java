@@ -10,6 +10,9 @@ import java.util.logging.SimpleFormatter;
 
 /** One line per log record on stderr: time, level, logger, message. */
 final class Logs {
+    /** Held so the level set on it is not lost when the logger is garbage collected. */
+    private static Logger mariadb;
+
     private Logs() {
     }
 
@@ -32,5 +35,10 @@ final class Logs {
         console.setLevel(level);
         root.addHandler(console);
         root.setLevel(level);
+        // the MariaDB driver warns about every duplicate key, i.e. every "name is taken": not news
+        if (level.intValue() > Level.FINE.intValue()) {
+            mariadb = Logger.getLogger("org.mariadb.jdbc");
+            mariadb.setLevel(Level.SEVERE);
+        }
     }
 }

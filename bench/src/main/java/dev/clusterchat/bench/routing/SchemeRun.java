@@ -148,6 +148,7 @@ final class SchemeRun {
     private Window drive(Scheme scheme, Receiver b, Receiver c, int recipients,
                          Function<ThreadLocalRandom, List<Long>> pick, boolean group) throws InterruptedException {
         Tally tally = new Tally();
+        long before = b.count() + c.count(); // deliveries of earlier phases
         AtomicBoolean stop = new AtomicBoolean();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> senders = new ArrayList<>();
@@ -207,7 +208,7 @@ final class SchemeRun {
             Throwable t = failure.get();
             throw new IllegalStateException("scheme " + scheme.label() + ": a send failed: " + t.getMessage(), t);
         }
-        long expected = tally.messages.sum() * recipients;
+        long expected = before + tally.messages.sum() * recipients;
         long deadline = System.currentTimeMillis() + DRAIN_MILLIS;
         while (b.count() + c.count() < expected && System.currentTimeMillis() < deadline) {
             LockSupport.parkNanos(1_000_000); // deliveries arrive on the subscriber threads: poll their counters

@@ -11,6 +11,7 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
 import java.util.ArrayList;
@@ -45,18 +46,18 @@ import java.util.logging.Logger;
 public final class RedisCluster implements Cluster {
     private static final Logger LOG = Logger.getLogger(RedisCluster.class.getName());
 
-    private static final String CLAIM = """
+    private static final String CLAIM_LUA = """
             local cur = redis.call('HGET', KEYS[1], ARGV[1])
             if cur and cur ~= ARGV[2] and redis.call('EXISTS', ARGV[3] .. cur) == 1 then return cur end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
             return ''
             """;
-    private static final String RELEASE = """
+    private static final String RELEASE_LUA = """
             if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
             return 1
             """;
     /** ARGV[1] node key prefix, ARGV[2..] user ids → for each, its live node or ''. */
-    private static final String LOCATE = """
+    private static final String LOCATE_LUA = """
             local res, alive = {}, {}
             for i = 2, #ARGV do
               local n = redis.call('HGET', KEYS[1], ARGV[i])
@@ -70,6 +71,33 @@ public final class RedisCluster implements Cluster {
             end
             return res
             """;
+
+    private final Script claimScript = new Script(CLAIM_LUA);
+    private final Script releaseScript = new Script(RELEASE_LUA);
+    private final Script locateScript = new Script(LOCATE_LUA);
+
+    /** A Lua script sent once (SCRIPT LOAD) and then called by its SHA; loaded again after a Redis restart. */
+    private final class Script {
+        private final String text;
+        private volatile String sha;
+
+        Script(String text) {
+            this.text = text;
+        }
+
+        Object run(List<String> keys, List<String> args) {
+            String s = sha;
+            if (s == null) {
+                s = sha = redis.scriptLoad(text);
+            }
+            try {
+                return redis.evalsha(s, keys, args);
+            } catch (JedisNoScriptException e) {
+                sha = redis.scriptLoad(text); // Redis restarted and forgot it
+                return redis.evalsha(sha, keys, args);
+            }
+        }
+    }
 
     private final RedisClusterConfig config;
     private final String presenceKey;
@@ -226,7 +254,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public String claim(long userId) {
-        Object r = call("claim user " + userId, () -> redis.eval(CLAIM, List.of(presenceKey),
+        Object r = call("claim user " + userId, () -> claimScript.run(List.of(presenceKey),
                 List.of(Long.toString(userId), config.nodeId(), nodeKeyPrefix)));
         String holder = r == null ? "" : r.toString();
         return holder.isEmpty() ? null : holder;
@@ -234,7 +262,7 @@ public final class RedisCluster implements Cluster {
 
     @Override
     public void release(long userId) {
-        call("release user " + userId, () -> redis.eval(RELEASE, List.of(presenceKey),
+        call("release user " + userId, () -> releaseScript.run(List.of(presenceKey),
                 List.of(Long.toString(userId), config.nodeId())));
     }
 
@@ -247,7 +275,7 @@ public final class RedisCluster implements Cluster {
         args.add(nodeKeyPrefix);
         List<Long> ids = new ArrayList<>(userIds);
         ids.forEach(id -> args.add(Long.toString(id)));
-        Object r = call("locate users", () -> redis.eval(LOCATE, List.of(presenceKey), args));
+        Object r = call("locate users", () -> locateScript.run(List.of(presenceKey), args));
         List<?> nodes = (List<?>) r;
         Map<Long, String> out = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
@@ -262,7 +290,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public boolean isOnline(long userId) {
         List<String> args = List.of(nodeKeyPrefix, Long.toString(userId));
-        Object r = call("locate user " + userId, () -> redis.eval(LOCATE, List.of(presenceKey), args));
+        Object r = call("locate user " + userId, () -> locateScript.run(List.of(presenceKey), args));
         return !String.valueOf(((List<?>) r).get(0)).isEmpty();
     }
 
