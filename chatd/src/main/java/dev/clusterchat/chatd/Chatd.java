@@ -38,64 +38,64 @@ import java.util.logging.Logger;
 public final class Chatd implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Chatd.class.getName());
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "0.0.0.0", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = {"-p", "--port"}, defaultValue = "6000", description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT", defaultValue = "6000", description = "TCP port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--io-threads", description = "I/O event loops that own the connections (default: one per processor, here ${DEFAULT-VALUE}).")
+    @Option(names = "--io-threads", paramLabel = "N", description = "I/O event loops that own the connections (default: one per processor, here ${DEFAULT-VALUE}).")
     int ioThreads = Runtime.getRuntime().availableProcessors();
 
-    @Option(names = "--workers", description = "Worker threads for handlers and database calls (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", paramLabel = "N", description = "Worker threads for handlers and database calls (default: ${DEFAULT-VALUE}).")
     int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-    @Option(names = "--data-dir", defaultValue = "chatd-data", description = "Directory of the embedded H2 database, used when --db is not given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "chatd-data", description = "Directory of the embedded H2 database, used when --db is not given (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--db", paramLabel = "JDBC-URL", description = "Database instead of the embedded one, e.g. jdbc:mariadb://127.0.0.1:3306/chat. The schema is created if missing.")
     String dbUrl;
 
-    @Option(names = "--db-user", defaultValue = "${env:CHATD_DB_USER}", description = "Database user (default: $CHATD_DB_USER).")
+    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:CHATD_DB_USER}", description = "Database user (default: $CHATD_DB_USER).")
     String dbUser;
 
-    @Option(names = "--db-password", defaultValue = "${env:CHATD_DB_PASSWORD}", description = "Database password (default: $CHATD_DB_PASSWORD).")
+    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:CHATD_DB_PASSWORD}", description = "Database password (default: $CHATD_DB_PASSWORD).")
     String dbPassword;
 
-    @Option(names = "--db-pool", defaultValue = "8", description = "Database connections kept open (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--db-pool", paramLabel = "N", defaultValue = "8", description = "Database connections kept open (default: ${DEFAULT-VALUE}).")
     int dbPool;
 
     @Option(names = "--redis", paramLabel = "URI", description = "Join a cluster through Redis, e.g. redis://127.0.0.1:6379 (presence and cross-node delivery). Without it chatd is a single node.")
     java.net.URI redis;
 
-    @Option(names = "--node-id", description = "This node's id in the cluster (default: host name and port).")
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's id in the cluster (default: host name and port).")
     String nodeId;
 
-    @Option(names = "--redis-prefix", defaultValue = "chat:", description = "Prefix of every Redis key and channel (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--redis-prefix", paramLabel = "PREFIX", defaultValue = "chat:", description = "Prefix of every Redis key and channel (default: ${DEFAULT-VALUE}).")
     String redisPrefix;
 
-    @Option(names = "--node-ttl", defaultValue = "10", description = "Seconds after which a node that stopped heartbeating is dead and its users offline (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--node-ttl", paramLabel = "SECONDS", defaultValue = "10", description = "Seconds after which a node that stopped heartbeating (crashed, killed, cut off) is dead and its users can log in elsewhere; heartbeats go every TTL/5 (default: ${DEFAULT-VALUE}).")
     int nodeTtlSeconds;
 
     @Option(names = "--init-db", description = "Apply the schema to the database and exit (idempotent; chatd also applies it on every start).")
     boolean initDb;
 
-    @Option(names = "--password-iterations", description = "PBKDF2 cost of new password hashes (default: ${DEFAULT-VALUE}). Existing hashes keep their own cost.")
+    @Option(names = "--password-iterations", paramLabel = "N", description = "PBKDF2 cost of new password hashes (default: ${DEFAULT-VALUE}). Existing hashes keep their own cost.")
     int passwordIterations = PasswordHasher.DEFAULT_ITERATIONS;
 
-    @Option(names = "--max-frame", defaultValue = "65536", description = "Longest frame in bytes; a longer one closes the connection (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-frame", paramLabel = "BYTES", defaultValue = "65536", description = "Longest frame in bytes; a longer one closes the connection (default: ${DEFAULT-VALUE}).")
     int maxFrame;
 
-    @Option(names = "--max-message", defaultValue = "8192", description = "Longest chat message text in characters (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-message", paramLabel = "CHARS", defaultValue = "8192", description = "Longest chat message text in characters (default: ${DEFAULT-VALUE}).")
     int maxMessage;
 
-    @Option(names = "--idle-timeout", defaultValue = "0", description = "Close connections silent for this many seconds; 0 never (default: ${DEFAULT-VALUE}). Clients keep alive with ping (msgid 18).")
+    @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", description = "Close connections silent for this many seconds; 0 never (default: ${DEFAULT-VALUE}). Clients keep alive with ping (msgid 18).")
     int idleTimeoutSeconds;
 
-    @Option(names = "--max-connections", defaultValue = "0", description = "Refuse connections beyond this many; 0 means no limit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0", description = "Refuse connections beyond this many; 0 means no limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
 
-    @Option(names = "--log-level", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
     @CommandLine.Spec
