@@ -10,6 +10,7 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
@@ -110,6 +111,8 @@ public final class RedisCluster implements Cluster {
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
+    /** Heartbeat thread only (volatile for the subscriber): false until recovery after an outage completes. */
+    private volatile boolean heartbeatOk = true;
     private volatile Inbound inbound;
     private volatile Jedis subscriberConnection;
     private volatile Subscriber subscriber;
@@ -160,31 +163,53 @@ public final class RedisCluster implements Cluster {
         subscriberThread.start();
     }
 
+    /**
+     * Heartbeat thread: refreshes this node's liveness key. After an outage (or a new
+     * subscription) it recovers: the key first, then the service's {@link Inbound#reconnected()};
+     * if that fails, the next heartbeat tries again. It also checks that this node's channel still
+     * has its subscriber, and forces a new subscription if a half-open connection lost it.
+     */
     private void heartbeat() {
         try {
             redis.set(nodeKey(config.nodeId()), String.valueOf(System.currentTimeMillis()),
                     SetParams.setParams().px(config.nodeTtl().toMillis()));
-            if (reachable.compareAndSet(false, true)) {
-                LOG.info("Redis at " + address + " is reachable again; claiming this node's users again");
-                safeReconnected();
+            reachable.set(true);
+            if (!heartbeatOk) {
+                LOG.info("Redis at " + address + " is reachable; claiming this node's users again");
+                Inbound in = inbound;
+                if (in != null) {
+                    in.reconnected();
+                }
+                heartbeatOk = true;
             }
+            checkSubscriber();
         } catch (JedisException e) {
-            if (reachable.compareAndSet(true, false)) {
+            reachable.set(false);
+            if (heartbeatOk) {
                 LOG.warning("Redis at " + address + " unreachable: " + e.getMessage() + "; serving local users only");
             }
+            heartbeatOk = false;
         } catch (Throwable t) {
-            LOG.log(Level.WARNING, "heartbeat failed", t);
+            heartbeatOk = false; // recovery failed half-way: again at the next heartbeat
+            LOG.log(Level.WARNING, "recovering after a Redis outage failed; retrying", t);
         }
     }
 
-    private void safeReconnected() {
-        try {
-            Inbound in = inbound;
-            if (in != null) {
-                in.reconnected();
+    private void checkSubscriber() {
+        Subscriber s = subscriber;
+        if (s == null || !s.isSubscribed()) {
+            return; // (re)subscribing right now
+        }
+        String channel = channelPrefix + config.nodeId();
+        Object reply = redis.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel);
+        List<?> pair = reply instanceof List<?> l ? l : List.of();
+        Object n = pair.size() == 2 ? pair.get(1) : null;
+        if (n instanceof Long count && count == 0) {
+            LOG.warning("Redis no longer knows this node's subscription; subscribing again");
+            Jedis j = subscriberConnection;
+            if (j != null) {
+                j.disconnect(); // the subscriber loop reconnects
             }
-        } catch (Throwable t) {
-            LOG.log(Level.WARNING, "re-claiming users after a reconnect failed", t);
         }
     }
 
@@ -227,7 +252,7 @@ public final class RedisCluster implements Cluster {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (resubscribed) {
                 LOG.info("subscribed to " + channel + " again");
-                safeReconnected();
+                heartbeatOk = false; // the next heartbeat recovers: messages published meanwhile were stored
             }
         }
 
@@ -338,6 +363,11 @@ public final class RedisCluster implements Cluster {
             return;
         }
         heartbeats.shutdownNow();
+        try {
+            heartbeats.awaitTermination(3, TimeUnit.SECONDS); // no heartbeat may set the key after it is deleted
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         Subscriber s = subscriber;
         try {
             if (s != null && s.isSubscribed()) {

@@ -316,7 +316,13 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (decoder.failed()) {
             closeInLoop();
         } else if (eof && state == OPEN) {
-            closeInLoop(); // the peer finished sending: answer what it sent, then close
+            // the peer finished sending: the handler answers what it sent, then closes
+            try {
+                handler.onInputEnded(this);
+            } catch (Throwable t) {
+                LOG.log(Level.WARNING, "onInputEnded threw for connection " + id, t);
+                closeInLoop();
+            }
         } else if (queuedForFlush && state == OPEN) {
             // answers to what was just read leave now, not after every other ready connection
             // has been read: what one read produced is still written with one syscall

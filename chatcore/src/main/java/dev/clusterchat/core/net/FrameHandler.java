@@ -30,6 +30,15 @@ public interface FrameHandler {
         c.forceClose();
     }
 
+    /**
+     * The peer finished sending (half-close: its FIN was read); every frame it sent has been passed
+     * to {@link #onFrame}. The default closes the connection once pending output is flushed. A
+     * handler that answers asynchronously closes later, after its last answer.
+     */
+    default void onInputEnded(Connection c) {
+        c.close();
+    }
+
     /** Nothing was read for the idle timeout. The default closes the connection. */
     default void onIdle(Connection c) {
         c.close();

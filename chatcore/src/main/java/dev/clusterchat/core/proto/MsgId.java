@@ -46,6 +46,12 @@ public final class MsgId {
         };
     }
 
+    /** Whether this is a seed request the seed server never answered (3, 6, 7, 8, 9, 10). */
+    public static boolean seedSilent(int request) {
+        return request == LOGOUT || request == ONE_CHAT || request == ADD_FRIEND || request == CREATE_GROUP
+                || request == ADD_GROUP || request == GROUP_CHAT;
+    }
+
     /** Whether the seed server answered this request (it answered only login and register). */
     public static boolean seedReplies(int request) {
         return request == LOGIN || request == REG;

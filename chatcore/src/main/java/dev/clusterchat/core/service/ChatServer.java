@@ -38,6 +38,10 @@ public final class ChatServer {
     private final TcpServer tcp;
     private final Cluster cluster;
     private final Deliverer deliverer;
+    private final ChatContext ctx;
+    private final java.util.Set<Long> pendingReleases = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService retries =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("chat-retry"));
 
     /** A single node. */
     public ChatServer(ChatServerConfig config, ChatStore store) {
@@ -55,7 +59,9 @@ public final class ChatServer {
         PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
         Deliverer deliverer = new Deliverer(store, sessions, locks, workers, cluster);
         this.deliverer = deliverer;
-        ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits(), cluster);
+        ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
+                pendingReleases);
+        this.ctx = ctx;
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
                 .route(MsgId.LOGIN, new LoginHandler(ctx), false)
@@ -68,6 +74,8 @@ public final class ChatServer {
                 .route(MsgId.GROUP_CHAT, new GroupChatHandler(ctx), true)
                 .route(MsgId.PING, ChatServer::pong, false, Dispatcher.Mode.LOOP)
                 .onDisconnect(session -> LogoutHandler.logout(ctx, session))
+                .onStrayMessages((user, frames) -> workers.execute(() -> frames.forEach(f ->
+                        deliverer.deliverAfterAck(List.of(user), Deliverer.Outgoing.of(new String(f, java.nio.charset.StandardCharsets.UTF_8))))))
                 .build();
         this.tcp = new TcpServer(config.net(), dispatcher);
     }
@@ -85,14 +93,22 @@ public final class ChatServer {
      * @throws java.io.UncheckedIOException if the address cannot be bound
      */
     public ChatServer start() {
-        cluster.start(new Inbound());
         try {
+            cluster.start(new Inbound());
             tcp.start();
         } catch (RuntimeException e) {
             cluster.close();
+            workers.shutdownNow();
+            retries.shutdownNow();
             throw e;
         }
+        retries.scheduleWithFixedDelay(() -> workers.execute(deliverer::retryPending), 1, 1, TimeUnit.SECONDS);
         return this;
+    }
+
+    /** Thread-safe: acknowledged messages waiting for the database to come back. */
+    public int pendingRetries() {
+        return deliverer.pendingRetries();
     }
 
     public Cluster cluster() {
@@ -116,25 +132,36 @@ public final class ChatServer {
             inOrder.submit(() -> deliverer.syncOffline(userId));
         }
 
+        /**
+         * Runs on the cluster's thread; throwing makes the cluster call it again later. Releases
+         * what could not be released during the outage, claims this node's users again (Redis may
+         * have lost everything), hands them what was stored for them meanwhile, and tells other
+         * nodes about what this node stored.
+         */
         @Override
         public void reconnected() {
-            // claim this node's users again (Redis may have lost everything), hand them what was
-            // stored for them during the outage, and tell other nodes about what we stored
-            inOrder.submit(() -> {
-                for (long id : sessions.userIds()) {
-                    try {
-                        String holder = cluster.claim(id);
-                        if (holder != null) {
-                            LOG.warning("user " + id + " is held by node " + holder + " as well as here");
-                        }
-                        deliverer.syncOffline(id);
-                    } catch (RuntimeException e) {
-                        LOG.fine("re-claiming user " + id + " failed: " + e.getMessage());
-                        return;
+            for (long id : List.copyOf(pendingReleases)) {
+                ctx.locks().with(id, () -> {
+                    if (sessions.get(id) == null) {
+                        cluster.release(id);
                     }
+                    pendingReleases.remove(id);
+                    return null;
+                });
+            }
+            for (long id : sessions.userIds()) {
+                String holder = ctx.locks().with(id, () -> sessions.get(id) == null ? null : cluster.claim(id));
+                if (holder != null) {
+                    LOG.warning("user " + id + " logged in on node " + holder + " during the outage; closing it here");
+                    Session s = sessions.get(id);
+                    if (s != null) {
+                        s.connection().close();
+                    }
+                    continue;
                 }
-                deliverer.syncUnlocated();
-            });
+                deliverer.syncOffline(id);
+            }
+            deliverer.syncUnlocated();
         }
     }
 
@@ -174,6 +201,7 @@ public final class ChatServer {
             Thread.currentThread().interrupt();
             workers.shutdownNow();
         } finally {
+            retries.shutdownNow();
             cluster.close(); // this node's users are offline cluster-wide at once
         }
     }

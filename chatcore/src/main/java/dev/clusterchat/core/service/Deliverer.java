@@ -5,6 +5,7 @@ import dev.clusterchat.core.cluster.Cluster;
 import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.net.EventLoop;
 import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.StoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,12 +55,18 @@ final class Deliverer {
         }
     }
 
-    /** Delivers to each recipient (the caller excludes the sender), on any node. */
+    /**
+     * Delivers to each recipient (the caller excludes the sender), on any node. If storing fails
+     * (database down) before anyone got the message, the failure propagates and the sender gets an
+     * error; once some recipients have it, the rest is kept for retry instead, so a sender's retry
+     * cannot duplicate it.
+     */
     void deliver(Collection<Long> recipients, Outgoing message) {
         List<Long> absent = deliverLocal(recipients, message);
         if (absent.isEmpty()) {
             return;
         }
+        boolean someoneHasIt = absent.size() < recipients.size();
         Map<Long, String> remote;
         try {
             remote = cluster.locateRemote(absent);
@@ -90,7 +97,64 @@ final class Deliverer {
             }
         });
         if (!toStore.isEmpty()) {
-            storeForLater(toStore, message);
+            someoneHasIt |= toStore.size() < absent.size();
+            try {
+                storeForLater(toStore, message);
+            } catch (StoreException e) {
+                if (!someoneHasIt) {
+                    throw e;
+                }
+                keepForRetry(toStore, message, e);
+            }
+        }
+    }
+
+    /**
+     * Delivers a message already acknowledged to its sender (routed again, handed back, or from
+     * another node): whatever cannot be stored now is kept in memory and retried, never dropped.
+     */
+    void deliverAfterAck(Collection<Long> recipients, Outgoing message) {
+        try {
+            deliver(recipients, message);
+        } catch (StoreException | ClusterUnavailableException e) {
+            keepForRetry(recipients, message, e);
+        }
+    }
+
+    /** A delivery waiting for the store to come back. */
+    private record Pending(List<Long> recipients, Outgoing message) {
+    }
+
+    private static final int MAX_PENDING = 100_000;
+    private final java.util.Queue<Pending> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
+
+    private void keepForRetry(Collection<Long> recipients, Outgoing message, RuntimeException cause) {
+        if (pendingCount.incrementAndGet() > MAX_PENDING) {
+            pendingCount.decrementAndGet();
+            LOG.severe("retry queue full (" + MAX_PENDING + "): dropping a message for " + recipients + ": " + message.json());
+            return;
+        }
+        pending.add(new Pending(List.copyOf(recipients), message));
+        LOG.warning("cannot store a message for " + recipients + " now (" + cause.getMessage() + "); will retry");
+    }
+
+    /** Thread-safe: messages waiting for retry (for health checks and tests). */
+    int pendingRetries() {
+        return pendingCount.get();
+    }
+
+    /** Worker thread: retries kept deliveries in order; stops at the first that still fails. */
+    void retryPending() {
+        Pending p;
+        while ((p = pending.peek()) != null) {
+            try {
+                deliver(p.recipients(), p.message());
+            } catch (StoreException | ClusterUnavailableException e) {
+                return; // still down: next time, same order
+            }
+            pending.poll();
+            pendingCount.decrementAndGet();
         }
     }
 
@@ -105,7 +169,11 @@ final class Deliverer {
     void deliverHere(Collection<Long> recipients, Outgoing message) {
         List<Long> absent = deliverLocal(recipients, message);
         if (!absent.isEmpty()) {
-            storeForLater(absent, message);
+            try {
+                storeForLater(absent, message);
+            } catch (StoreException | ClusterUnavailableException e) {
+                keepForRetry(absent, message, e);
+            }
         }
     }
 
@@ -115,9 +183,13 @@ final class Deliverer {
         if (s == null) {
             return;
         }
-        List<String> pending = locks.with(userId, () -> store.takeOffline(userId));
-        for (String json : pending) {
-            deliverLocal(List.of(userId), Outgoing.of(json)).forEach(missed -> storeForLater(List.of(missed), Outgoing.of(json)));
+        List<String> taken = locks.with(userId, () -> store.takeOffline(userId));
+        for (String json : taken) {
+            Outgoing m = Outgoing.of(json);
+            List<Long> missed = deliverLocal(List.of(userId), m);
+            if (!missed.isEmpty()) {
+                deliverAfterAck(missed, m);
+            }
         }
     }
 
@@ -127,10 +199,10 @@ final class Deliverer {
         List<Long> absent = new ArrayList<>();
         for (long to : recipients) {
             Session s = sessions.get(to);
-            if (s != null) {
+            if (s != null && s.connection().isOpen()) {
                 live.computeIfAbsent(s.connection().loop(), l -> new ArrayList<>()).add(new Target(to, s));
             } else {
-                absent.add(to);
+                absent.add(to); // a closed connection's loop may be gone (stopping): store instead
             }
         }
         live.forEach((loop, list) -> loop.execute(() -> writeInLoop(list, message)));
@@ -146,7 +218,7 @@ final class Deliverer {
         locks.withAll(absent, () -> {
             for (long to : absent) {
                 Session s = sessions.get(to);
-                if (s != null) {
+                if (s != null && s.connection().isOpen()) {
                     s.connection().loop().execute(() -> writeInLoop(List.of(new Target(to, s)), message));
                 } else {
                     stored.add(to);
@@ -212,7 +284,7 @@ final class Deliverer {
         }
         if (missed != null) {
             List<Long> again = missed;
-            workers.execute(() -> deliver(again, message));
+            workers.execute(() -> deliverAfterAck(again, message));
         }
     }
 }

@@ -53,8 +53,10 @@ public final class Dispatcher implements FrameHandler {
     private final Executor workers;
     private final int maxQueuedPerConnection;
     private final Consumer<Session> onDisconnect;
+    private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
 
     private Dispatcher(Builder b) {
+        this.strays = b.strays;
         this.routes = Map.copyOf(b.routes);
         this.fallback = new Route(b.fallback, false, Mode.LOOP);
         this.workers = b.workers;
@@ -68,7 +70,7 @@ public final class Dispatcher implements FrameHandler {
 
     @Override
     public void onOpen(Connection c) {
-        c.attach(new Session(c, new SerialExecutor(workers, maxQueuedPerConnection)));
+        c.attach(new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays));
     }
 
     @Override
@@ -139,6 +141,13 @@ public final class Dispatcher implements FrameHandler {
         sendError(c, MsgId.ERROR, errno, msg, null);
     }
 
+    /** Closes only after every request already queued has been answered (half-close keeps its replies). */
+    @Override
+    public void onInputEnded(Connection c) {
+        Session session = (Session) c.attachment();
+        session.serial().submit(c::close);
+    }
+
     @Override
     public void onClose(Connection c) {
         Session session = (Session) c.attachment();
@@ -207,6 +216,8 @@ public final class Dispatcher implements FrameHandler {
         };
         private int maxQueuedPerConnection = 256;
         private Consumer<Session> onDisconnect;
+        private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
+                (user, frames) -> LOG.warning(frames.size() + " held messages for user " + user + " dropped: no route back");
 
         private Builder(Executor workers) {
             this.workers = Objects.requireNonNull(workers, "workers");
@@ -244,6 +255,12 @@ public final class Dispatcher implements FrameHandler {
         /** Runs in the session's serial queue after its connection closed (log the user out). */
         public Builder onDisconnect(Consumer<Session> cleanup) {
             this.onDisconnect = cleanup;
+            return this;
+        }
+
+        /** Receives, on a loop thread, live messages a session held for a user who is gone (route them again). */
+        public Builder onStrayMessages(java.util.function.BiConsumer<Long, java.util.List<byte[]>> handler) {
+            this.strays = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

@@ -49,59 +49,69 @@ final class LoginHandler implements MessageHandler {
         if (!ctx.hasher().verify(password, user.password())) {
             throw new ChatException(Errno.AUTH_FAILED);
         }
-        List<String> offline = ctx.locks().with(id, () -> {
-            if (!ctx.sessions().claim(id, session)) {
-                throw new ChatException(Errno.ACCOUNT_IN_USE);
-            }
-            String holder;
-            try {
-                holder = ctx.cluster().claim(id);
-            } catch (ClusterUnavailableException e) {
-                ctx.sessions().release(id, session);
-                throw new ChatException(Errno.SERVER_ERROR, "presence service unavailable, try again later");
-            }
-            if (holder != null) {
-                ctx.sessions().release(id, session);
-                throw new ChatException(Errno.ACCOUNT_IN_USE);
-            }
-            session.login(id, user.name());
-            try {
-                return ctx.store().takeOffline(id);
-            } catch (RuntimeException e) {
-                LogoutHandler.logout(ctx, session);
-                throw e;
-            }
-        });
-        List<User> friends;
-        List<GroupWithMembers> groups;
+        // everything that may fail comes before the claim, except taking the offline messages
+        List<User> friends = ctx.store().friends(id);
+        List<GroupWithMembers> groups = ctx.store().groupsOf(id);
+        List<String> offline = ctx.locks().with(id, () -> claimAndTake(r, session, id, user.name()));
+        List<String> notShown = new java.util.ArrayList<>(offline); // what must go back if this fails
         try {
-            friends = ctx.store().friends(id);
-            groups = ctx.store().groupsOf(id);
+            Set<Long> ids = new HashSet<>();
+            friends.forEach(f -> ids.add(f.id()));
+            groups.forEach(g -> g.members().forEach(m -> ids.add(m.id())));
+            ids.remove(id);
+            Set<Long> online = ctx.online(ids);
+            online.add(id);
+            boolean legacy = r.connection().isLegacy();
+            JsonObject reply = r.okReply();
+            reply.addProperty("id", id);
+            reply.addProperty("name", user.name());
+            put(reply, "friends", friendsJson(friends, online), legacy);
+            put(reply, "groups", groupsJson(groups, online, legacy), legacy);
+            put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
+            List<String> shown = legacy ? fitSeedBuffer(reply, id, offline) : offline;
+            notShown.retainAll(shown); // the rest is stored again already
+            // if the connection is gone before the reply leaves, the messages go back, in order
+            r.replyLogin(reply, () -> ctx.workers().execute(() -> putBack(id, shown)));
+        } catch (RuntimeException | Error e) {
+            LogoutHandler.logout(ctx, session);
+            putBack(id, notShown);
+            throw e;
+        }
+    }
+
+    /** Holding the user's lock: claim it here and in the cluster, then take its offline messages. */
+    private List<String> claimAndTake(Request r, Session session, long id, String name) {
+        if (!r.connection().isOpen()) {
+            throw new ChatException(Errno.SERVER_ERROR, "connection closed during login");
+        }
+        if (!ctx.sessions().claim(id, session)) {
+            throw new ChatException(Errno.ACCOUNT_IN_USE);
+        }
+        String holder;
+        try {
+            holder = ctx.cluster().claim(id);
+        } catch (ClusterUnavailableException e) {
+            ctx.sessions().release(id, session);
+            throw new ChatException(Errno.SERVER_ERROR, "presence service unavailable, try again later");
+        }
+        if (holder != null) {
+            ctx.sessions().release(id, session);
+            throw new ChatException(Errno.ACCOUNT_IN_USE);
+        }
+        session.login(id, name);
+        try {
+            return ctx.store().takeOffline(id);
         } catch (RuntimeException e) {
-            // the user is logged in now; the lists are a courtesy. Put the messages back and log out.
-            if (!offline.isEmpty()) {
-                offline.forEach(m -> ctx.store().storeOffline(id, m));
-            }
             LogoutHandler.logout(ctx, session);
             throw e;
         }
-        Set<Long> ids = new HashSet<>();
-        friends.forEach(f -> ids.add(f.id()));
-        groups.forEach(g -> g.members().forEach(m -> ids.add(m.id())));
-        ids.remove(id);
-        Set<Long> online = ctx.online(ids);
-        online.add(id);
-        boolean legacy = r.connection().isLegacy();
-        JsonObject reply = r.okReply();
-        reply.addProperty("id", id);
-        reply.addProperty("name", user.name());
-        put(reply, "friends", friendsJson(friends, online), legacy);
-        put(reply, "groups", groupsJson(groups, online, legacy), legacy);
-        put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
-        if (legacy) {
-            fitSeedBuffer(reply, id, offline);
+    }
+
+    /** Offline messages that were taken but not shown: delivered again (stored, or live if the user is back). */
+    private void putBack(long id, List<String> messages) {
+        for (String m : messages) {
+            ctx.deliverer().deliverAfterAck(List.of(id), Deliverer.Outgoing.of(m));
         }
-        r.replyLogin(reply);
     }
 
     /**
@@ -110,7 +120,7 @@ final class LoginHandler implements MessageHandler {
      * are kept for the next login instead (the user is online now, so nothing new is stored
      * meanwhile and their order holds).
      */
-    private void fitSeedBuffer(JsonObject reply, long id, List<String> offline) {
+    private List<String> fitSeedBuffer(JsonObject reply, long id, List<String> offline) {
         int keep = offline.size();
         while (keep > 0 && utf8Length(reply) > SEED_RECV_BUFFER - 1) {
             keep--;
@@ -129,6 +139,7 @@ final class LoginHandler implements MessageHandler {
                 return null;
             });
         }
+        return List.copyOf(offline.subList(0, keep));
     }
 
     private static final int SEED_RECV_BUFFER = 1024;

@@ -17,18 +17,29 @@ final class LogoutHandler implements MessageHandler {
         r.ok();
     }
 
-    /** Serial task only: releases the session's user, if any. Also runs when a connection drops. */
+    /**
+     * Serial task only: releases the session's user, if any. Also runs when a connection drops.
+     * Holds the user's lock, and releases the cluster's entry only if no other session of this
+     * node holds the user by now (a quick re-login must not lose its presence).
+     */
     static void logout(ChatContext ctx, Session session) {
         long id = session.userId();
-        if (id != 0) {
+        if (id == 0) {
+            return;
+        }
+        ctx.locks().with(id, () -> {
             ctx.sessions().release(id, session);
             session.logout();
-            try {
-                ctx.cluster().release(id);
-            } catch (ClusterUnavailableException e) {
-                // the entry points at this live node until Redis returns; reconnected() clears it then
-                LOG.fine("cannot release user " + id + " in the cluster now: " + e.getMessage());
+            if (ctx.sessions().get(id) == null) {
+                try {
+                    ctx.cluster().release(id);
+                } catch (ClusterUnavailableException e) {
+                    // the entry keeps pointing at this live node: released once Redis is back
+                    ctx.pendingReleases().add(id);
+                    LOG.fine("cannot release user " + id + " in the cluster now: " + e.getMessage());
+                }
             }
-        }
+            return null;
+        });
     }
 }

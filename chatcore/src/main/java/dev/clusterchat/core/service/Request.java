@@ -80,7 +80,7 @@ public final class Request {
 
     /** Encodes a reply for this connection's dialect, or null if a legacy peer expects none. */
     byte[] encode(JsonObject reply) {
-        if (connection().isLegacy() && !MsgId.seedReplies(msgid)) {
+        if (connection().isLegacy() && MsgId.seedSilent(msgid)) {
             return null;
         }
         JsonElement seq = body.get("seq");
@@ -94,13 +94,13 @@ public final class Request {
      * Sends a login reply through the session, which then releases the live messages it held back:
      * the client sees its login reply before any message.
      */
-    public void replyLogin(JsonObject reply) {
+    public void replyLogin(JsonObject reply, Runnable undelivered) {
         if (replied) {
             throw new IllegalStateException("request msgid " + msgid + " already answered");
         }
         replied = true;
         byte[] frame = encode(reply);
-        connection().loop().execute(() -> session.replyLoginInLoop(frame));
+        connection().loop().execute(() -> session.replyLoginInLoop(frame, undelivered));
     }
 
     private void send(JsonObject reply) {

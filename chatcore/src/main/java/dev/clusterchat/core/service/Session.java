@@ -15,15 +15,21 @@ import java.util.List;
 public final class Session {
     private final Connection connection;
     private final SerialExecutor serial;
+    private final java.util.function.BiConsumer<Long, List<byte[]>> strays;
     private volatile long userId;
     private volatile String name;
     /** Loop thread only: live messages that arrived before the login reply went out. */
     private List<byte[]> held;
     private boolean loginReplied;
 
-    Session(Connection connection, SerialExecutor serial) {
+    /**
+     * @param strays receives live messages that were held for a user whose login then failed or
+     *               who logged out before they could be sent (called on the loop; route them again)
+     */
+    Session(Connection connection, SerialExecutor serial, java.util.function.BiConsumer<Long, List<byte[]>> strays) {
         this.connection = connection;
         this.serial = serial;
+        this.strays = strays;
     }
 
     public Connection connection() {
@@ -48,17 +54,28 @@ public final class Session {
         return userId != 0;
     }
 
-    /** Serial task only: the user is now logged in here; live messages wait for {@link #loginReplied}. */
+    /** Serial task only: the user is now logged in here; live messages wait for the login reply. */
     void login(long id, String userName) {
         this.name = userName;
         this.userId = id;
-        connection.loop().execute(() -> loginReplied = false);
     }
 
-    /** Serial task only. */
+    /**
+     * Serial task only. On the loop, the session goes back to holding live messages until the next
+     * login reply, and whatever it still held for this user is handed back to be routed again.
+     */
     void logout() {
+        long id = userId;
         this.userId = 0;
         this.name = null;
+        connection.loop().execute(() -> {
+            loginReplied = false;
+            List<byte[]> h = held;
+            held = null;
+            if (h != null && !h.isEmpty() && id != 0) {
+                strays.accept(id, h);
+            }
+        });
     }
 
     /**
@@ -76,8 +93,15 @@ public final class Session {
         }
     }
 
-    /** Loop thread only: sends the login reply, then whatever was held. */
-    void replyLoginInLoop(byte[] reply) {
+    /**
+     * Loop thread only: sends the login reply, then whatever was held. If the connection closed
+     * before the reply could go out, runs {@code undelivered} instead (put the offline messages back).
+     */
+    void replyLoginInLoop(byte[] reply, Runnable undelivered) {
+        if (!connection.isOpen()) {
+            undelivered.run();
+            return;
+        }
         connection.sendEncoded(reply);
         loginReplied = true;
         if (held != null) {

@@ -1,0 +1,143 @@
+package dev.clusterchat.core.service;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.proto.Errno;
+import dev.clusterchat.core.proto.MsgId;
+import dev.clusterchat.core.store.memory.MemoryStore;
+import dev.clusterchat.core.testsupport.ChatClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What happens to messages and users when clients half-close, the store fails, or a legacy peer errs. */
+@Timeout(30)
+class ChatServerFailureTest {
+    private FlakyStore store;
+    private ChatServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        store = new FlakyStore(new MemoryStore());
+        server = new ChatServer(ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
+                .withPasswordIterations(1000), store).start();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ChatClient::close);
+        server.stop(Duration.ofSeconds(5));
+        store.close();
+    }
+
+    private ChatClient client() {
+        ChatClient c = ChatClient.connect(server.port());
+        clients.add(c);
+        return c;
+    }
+
+    private static long register(ChatClient c, String name) {
+        return c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK).get("id").getAsLong();
+    }
+
+    private static JsonObject login(ChatClient c, long id) {
+        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}", MsgId.LOGIN_ACK);
+    }
+
+    @Test
+    void halfClosedLoginStillGetsItsReplyAndItsOfflineMessages() throws IOException {
+        ChatClient a = client();
+        long alice = register(a, "alice");
+        login(a, alice);
+        ChatClient b = client();
+        long bob = register(b, "bob");
+        a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"kept for bob\"}", MsgId.ONE_CHAT_ACK);
+        // bob logs in and closes his sending side at once (printf ... | nc -N)
+        b.send("{\"msgid\":1,\"id\":" + bob + ",\"password\":\"pw\"}");
+        b.socket().shutdownOutput();
+        JsonObject r = b.next();
+        assertThat(r.get("errno").getAsInt()).isZero();
+        assertThat(r.getAsJsonArray("offlinemsg")).hasSize(1);
+        assertThat(b.closedByServer()).isTrue();
+    }
+
+    @Test
+    void aLoginThatFailsLeavesTheUserFreeAndLosesNothing() {
+        ChatClient a = client();
+        long alice = register(a, "alice");
+        login(a, alice);
+        ChatClient b = client();
+        long bob = register(b, "bob");
+        a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"first\"}", MsgId.ONE_CHAT_ACK);
+        store.failReads = true;
+        JsonObject failed = login(b, bob);
+        assertThat(failed.get("errno").getAsInt()).isEqualTo(Errno.SERVER_ERROR.code());
+        assertThat(failed.get("errmsg").getAsString()).isEqualTo("database unavailable, try again later");
+        store.failReads = false;
+        // not stuck: a retry on the same connection works, and nothing was lost
+        a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"second\"}", MsgId.ONE_CHAT_ACK);
+        JsonObject ok = login(b, bob);
+        assertThat(ok.get("errno").getAsInt()).isZero();
+        List<String> got = new ArrayList<>();
+        ok.getAsJsonArray("offlinemsg").forEach(e -> got.add(e.getAsJsonObject().get("msg").getAsString()));
+        assertThat(got).containsExactly("first", "second");
+        a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"live\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(b.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("live");
+    }
+
+    @Test
+    void acknowledgedGroupMessageIsKeptAndRetriedWhenStoringFails() {
+        ChatClient a = client();
+        long alice = register(a, "alice");
+        login(a, alice);
+        ChatClient b = client();
+        long bob = register(b, "bob");
+        login(b, bob);
+        ChatClient c = client();
+        long carol = register(c, "carol");
+        long g = a.request("{\"msgid\":8,\"groupname\":\"g\"}", MsgId.CREATE_GROUP_ACK).get("groupid").getAsLong();
+        b.request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
+        login(c, carol);
+        c.request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
+        c.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
+        store.failWrites = true; // bob is online, carol offline: carol's copy cannot be stored now
+        JsonObject ack = a.request("{\"msgid\":10,\"groupid\":" + g + ",\"msg\":\"to all\"}", MsgId.GROUP_CHAT_ACK);
+        assertThat(ack.get("errno").getAsInt()).as("bob has it: no error that would invite a duplicate").isZero();
+        assertThat(b.next(o -> o.get("msgid").getAsInt() == MsgId.GROUP_CHAT).get("msg").getAsString()).isEqualTo("to all");
+        assertThat(server.pendingRetries()).isEqualTo(1);
+        store.failWrites = false;
+        JsonObject r = null;
+        for (int i = 0; i < 100; i++) { // the retry runs every second
+            if (server.pendingRetries() == 0) {
+                r = login(c, carol);
+                break;
+            }
+            c.quietFor(50);
+        }
+        assertThat(r).as("retried within 5 s").isNotNull();
+        JsonArray off = r.getAsJsonArray("offlinemsg");
+        assertThat(off).hasSize(1);
+        assertThat(off.get(0).getAsJsonObject().get("msg").getAsString()).isEqualTo("to all");
+    }
+
+    @Test
+    void legacyPeerGetsAnErrorForAnUnknownMsgid() {
+        ChatClient old = ChatClient.connectLegacy(server.port());
+        clients.add(old);
+        old.send("{\"msgid\":99}");
+        JsonObject r = JsonParser.parseString(old.readFrame()).getAsJsonObject();
+        assertThat(r.get("msgid").getAsInt()).isEqualTo(MsgId.ERROR);
+        assertThat(r.get("errno").getAsInt()).isEqualTo(Errno.UNKNOWN_MSGID.code());
+    }
+}
