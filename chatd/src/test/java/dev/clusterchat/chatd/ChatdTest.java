@@ -120,6 +120,18 @@ class ChatdTest {
     }
 
     @Test
+    void initDbAppliesTheSchemaAndExits() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = Chatd.commandLine();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(new StringWriter(), true));
+        assertThat(cmd.execute("--init-db", "--data-dir", dir.toString())).isZero();
+        assertThat(cmd.execute("--init-db", "--data-dir", dir.toString())).as("idempotent").isZero();
+        assertThat(out.toString()).contains("schema applied to embedded H2 in");
+        assertThat(dir.resolve("chat.mv.db")).exists();
+    }
+
+    @Test
     void helpAndVersion() {
         StringWriter out = new StringWriter();
         CommandLine cmd = Chatd.commandLine();
