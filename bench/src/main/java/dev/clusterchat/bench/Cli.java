@@ -6,14 +6,14 @@ import picocli.CommandLine;
  * What every bench command line shares: bad options print one line and exit 2; a failure while
  * running prints one line and exits 1. Never a stack trace.
  */
-final class Cli {
-    static final int USAGE = 2;
-    static final int FAILED = 1;
+public final class Cli {
+    public static final int USAGE = 2;
+    public static final int FAILED = 1;
 
     private Cli() {
     }
 
-    static CommandLine commandLine(Object command) {
+    public static CommandLine commandLine(Object command) {
         CommandLine cl = new CommandLine(command);
         cl.setParameterExceptionHandler((ex, args) -> {
             ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage()

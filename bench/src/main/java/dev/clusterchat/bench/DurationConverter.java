@@ -7,7 +7,7 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /** Reads "10", "10s", "500ms" or "2m" (a bare number means seconds). */
-final class DurationConverter implements ITypeConverter<Duration> {
+public final class DurationConverter implements ITypeConverter<Duration> {
     private static final Pattern FORM = Pattern.compile("(\\d{1,9})(ms|s|m)?");
 
     @Override
@@ -26,7 +26,7 @@ final class DurationConverter implements ITypeConverter<Duration> {
     }
 
     /** "3 s", "500 ms": for the summary. */
-    static String show(Duration d) {
+    public static String show(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 }

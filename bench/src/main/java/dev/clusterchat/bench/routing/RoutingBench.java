@@ -1,6 +1,7 @@
 package dev.clusterchat.bench.routing;
 
-import dev.clusterchat.bench.routing.RoutingCli.DurationConverter;
+import dev.clusterchat.bench.Cli;
+import dev.clusterchat.bench.DurationConverter;
 import dev.clusterchat.core.cluster.RedisClusterConfig;
 import java.net.URI;
 import java.time.Duration;
@@ -92,7 +93,7 @@ public final class RoutingBench implements Callable<Integer> {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(RoutingCli.commandLine(new RoutingBench()).execute(args));
+        System.exit(Cli.commandLine(new RoutingBench()).execute(args));
     }
 
     @Override
