@@ -43,7 +43,8 @@ import java.util.concurrent.Callable;
             LogoutCommand.class,
             SendCommand.class,
             ListenCommand.class,
-            ShellCommand.class})
+            ShellCommand.class,
+            dev.clusterchat.chatctl.bench.BenchCommand.class})
 public final class Chatctl implements Callable<Integer> {
     static final String PASSWORD_ENV = "CHATCTL_PASSWORD";
 

@@ -1,0 +1,241 @@
+package dev.clusterchat.chatctl.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One non-blocking client connection speaking protocol v1 (LF-ended JSON frames). Every request
+ * gets a fresh {@code seq}, and its reply is matched by it; frames without a known seq (messages,
+ * errors for unattributable frames) go to the message handler.
+ *
+ * <p>Belongs to one {@link BenchLoop} for life: apart from {@link #open} and {@link #call}, which
+ * hand work to the loop, every method is loop thread only.
+ */
+final class BenchConnection {
+    private static final int MAX_FRAME = 128 * 1024;
+
+    private final SocketChannel channel;
+    private final BenchLoop loop;
+    private final ByteBuffer in = ByteBuffer.allocate(MAX_FRAME);
+    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
+    private final Map<Long, Consumer<JsonObject>> pending = new HashMap<>();
+    private SelectionKey key;
+    private long nextSeq = 1;
+    private Consumer<JsonObject> onMessage = m -> { };
+    private Runnable onClose = () -> { };
+    private volatile boolean closed;
+
+    private BenchConnection(SocketChannel channel, BenchLoop loop) {
+        this.channel = channel;
+        this.loop = loop;
+    }
+
+    /** Thread-safe: connects (blocking, within {@code timeoutMillis}) and registers on {@code loop}. */
+    static BenchConnection open(InetSocketAddress target, int timeoutMillis, BenchLoop loop) {
+        SocketChannel ch = null;
+        try {
+            if (target.isUnresolved()) {
+                throw new IOException("unknown host");
+            }
+            ch = SocketChannel.open();
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().connect(target, timeoutMillis);
+            ch.configureBlocking(false);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new BenchException(BenchException.UNREACHABLE, "cannot connect to " + target.getHostString()
+                    + ":" + target.getPort() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        BenchConnection c = new BenchConnection(ch, loop);
+        CompletableFuture<Void> registered = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                c.key = c.channel.register(loop.selector(), SelectionKey.OP_READ, c);
+                loop.own(c);
+                registered.complete(null);
+            } catch (IOException | RuntimeException e) {
+                registered.completeExceptionally(e);
+            }
+        });
+        registered.join();
+        return c;
+    }
+
+    BenchLoop loop() {
+        return loop;
+    }
+
+    /**
+     * Thread-safe: installs both handlers on the loop and returns once they are in place, so no
+     * frame read after this call can reach the default (ignoring) handler. Install them before
+     * anything is sent that could make the server deliver to this connection.
+     */
+    void handlers(Consumer<JsonObject> message, Runnable close) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            onMessage = message;
+            onClose = close;
+            done.complete(null);
+        });
+        done.join();
+    }
+
+    /** Loop thread only: handler for frames that answer no request of ours (chat messages). */
+    void onMessage(Consumer<JsonObject> handler) {
+        onMessage = handler;
+    }
+
+    /** Loop thread only: runs once when the server closes the connection or it fails. */
+    void onClose(Runnable handler) {
+        onClose = handler;
+    }
+
+    /** Thread-safe: sends {@code request}; the future completes with its reply, or fails if the connection closes. */
+    CompletableFuture<JsonObject> call(JsonObject request) {
+        CompletableFuture<JsonObject> reply = new CompletableFuture<>();
+        loop.execute(() -> {
+            if (closed) {
+                reply.completeExceptionally(new IOException("connection closed"));
+            } else {
+                callInLoop(request, reply::complete);
+            }
+        });
+        return reply;
+    }
+
+    /** Loop thread only: sends {@code request} (adding its seq); {@code onReply} gets the reply on this loop. */
+    void callInLoop(JsonObject request, Consumer<JsonObject> onReply) {
+        loop.assertInLoop();
+        if (closed) {
+            return;
+        }
+        long seq = nextSeq++;
+        request.addProperty("seq", seq);
+        pending.put(seq, onReply);
+        byte[] line = (request + "\n").getBytes(StandardCharsets.UTF_8);
+        ByteBuffer b = ByteBuffer.wrap(line);
+        try {
+            if (out.isEmpty()) {
+                channel.write(b);
+            }
+            if (b.hasRemaining()) {
+                out.add(b);
+                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
+            }
+        } catch (IOException e) {
+            fail();
+        }
+    }
+
+    /** Thread-safe: whether the connection was closed (by the server, a failure or the loop). */
+    boolean closed() {
+        return closed;
+    }
+
+    /** Loop thread only: requests sent and not answered yet. */
+    int pending() {
+        return pending.size();
+    }
+
+    /** Loop thread only: called by the loop for a selected key. */
+    void handle(SelectionKey k) {
+        try {
+            if (k.isValid() && k.isWritable()) {
+                flush();
+            }
+            if (k.isValid() && k.isReadable()) {
+                read();
+            }
+        } catch (IOException | RuntimeException e) {
+            fail();
+        }
+    }
+
+    private void flush() throws IOException {
+        while (!out.isEmpty()) {
+            ByteBuffer b = out.peek();
+            channel.write(b);
+            if (b.hasRemaining()) {
+                return;
+            }
+            out.poll();
+        }
+        key.interestOps(SelectionKey.OP_READ);
+    }
+
+    private void read() throws IOException {
+        int n = channel.read(in);
+        if (n < 0) {
+            fail();
+            return;
+        }
+        byte[] a = in.array();
+        int start = 0;
+        int end = in.position();
+        for (int i = 0; i < end; i++) {
+            if (a[i] == '\n') {
+                if (i > start) {
+                    frame(new String(a, start, i - start, StandardCharsets.UTF_8));
+                }
+                start = i + 1;
+                if (closed) {
+                    return;
+                }
+            }
+        }
+        if (start == 0 && end == a.length) {
+            throw new IOException("frame longer than " + MAX_FRAME + " bytes");
+        }
+        in.limit(end).position(start);
+        in.compact();
+    }
+
+    private void frame(String text) {
+        JsonObject f = JsonParser.parseString(text).getAsJsonObject();
+        JsonElement seq = f.get("seq");
+        Consumer<JsonObject> waiter = seq != null && seq.isJsonPrimitive() ? pending.remove(seq.getAsLong()) : null;
+        if (waiter != null) {
+            waiter.accept(f);
+        } else {
+            onMessage.accept(f);
+        }
+    }
+
+    private void fail() {
+        if (!closed) {
+            closeInLoop();
+            onClose.run();
+        }
+    }
+
+    /** Loop thread only. */
+    void closeInLoop() {
+        closed = true;
+        pending.clear();
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing left to do
+            }
+        }
+    }
+}
