@@ -1,5 +1,7 @@
 package dev.clusterchat.bench;
 
+import dev.clusterchat.chatctl.bench.Histogram;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.SelectionKey;

@@ -1,5 +1,7 @@
 package dev.clusterchat.bench;
 
+import dev.clusterchat.chatctl.bench.Histogram;
+
 /** One measured run: one server, one frame size, one round. Latencies in microseconds. */
 record RunResult(String server, int size, int round, double msgsPerSec, double p50Us, double p99Us,
                  double p999Us, double maxUs, long messages, long errors, double serverCpuUsPerMsg) {

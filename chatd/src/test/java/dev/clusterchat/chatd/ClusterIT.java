@@ -73,16 +73,6 @@ class ClusterIT {
         return c;
     }
 
-    private static long register(ChatClient c, String name) {
-        JsonObject r = c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK);
-        assertThat(r.get("errno").getAsInt()).as(r.toString()).isZero();
-        return r.get("id").getAsLong();
-    }
-
-    private static JsonObject login(ChatClient c, long id) {
-        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}", MsgId.LOGIN_ACK);
-    }
-
     @Test
     void chatAndGroupChatAcrossNodesThroughNginx() throws Exception {
         Nginx nginx = Nginx.start(dir.resolve("nginx"), a.port(), b.port());
@@ -92,8 +82,8 @@ class ClusterIT {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             ChatClient c = client(nginx.port());
-            long id = register(c, "user" + i);
-            assertThat(login(c, id).get("errno").getAsInt()).isZero();
+            long id = c.register("user" + i, "pw");
+            assertThat(c.login(id, "pw").get("errno").getAsInt()).isZero();
             cs.add(c);
             ids.add(id);
         }
@@ -132,11 +122,11 @@ class ClusterIT {
     @Test
     void killedNodeStrandsNobodyAndLosesNothing() throws Exception {
         ChatClient alice = client(a.port());
-        long aliceId = register(alice, "alice");
+        long aliceId = alice.register("alice", "pw");
         ChatClient bob = client(b.port());
-        long bobId = register(bob, "bob");
-        assertThat(login(alice, aliceId).get("errno").getAsInt()).isZero();
-        assertThat(login(bob, bobId).get("errno").getAsInt()).isZero();
+        long bobId = bob.register("bob", "pw");
+        assertThat(alice.login(aliceId, "pw").get("errno").getAsInt()).isZero();
+        assertThat(bob.login(bobId, "pw").get("errno").getAsInt()).isZero();
         alice.request("{\"msgid\":7,\"friendid\":" + bobId + "}", MsgId.ADD_FRIEND_ACK);
         alice.request("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"before\"}", MsgId.ONE_CHAT_ACK);
         assertThat(bob.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("before");
@@ -152,7 +142,7 @@ class ClusterIT {
         ChatClient bobAgain = client(a.port());
         JsonObject r;
         do {
-            r = login(bobAgain, bobId);
+            r = bobAgain.login(bobId, "pw");
         } while (r.get("errno").getAsInt() == 2 && System.nanoTime() - killedAt < (NODE_TTL_SECONDS + 5) * 1_000_000_000L);
         double seconds = (System.nanoTime() - killedAt) / 1e9;
         assertThat(r.get("errno").getAsInt()).as("login after kill -9, " + seconds + " s later: " + r).isZero();
@@ -169,11 +159,11 @@ class ClusterIT {
     @Test
     void presenceOfAKilledNodeExpires() throws Exception {
         ChatClient bob = client(b.port());
-        long bobId = register(bob, "bob");
-        login(bob, bobId);
+        long bobId = bob.register("bob", "pw");
+        bob.login(bobId, "pw");
         ChatClient alice = client(a.port());
-        long aliceId = register(alice, "alice");
-        login(alice, aliceId);
+        long aliceId = alice.register("alice", "pw");
+        alice.login(aliceId, "pw");
         JsonObject add = alice.request("{\"msgid\":7,\"friendid\":" + bobId + "}", MsgId.ADD_FRIEND_ACK);
         assertThat(add.get("state").getAsString()).isEqualTo("online");
         b.kill9();
@@ -181,7 +171,7 @@ class ClusterIT {
         String state;
         do {
             alice.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-            state = login(alice, aliceId).getAsJsonArray("friends").get(0).getAsJsonObject().get("state").getAsString();
+            state = alice.login(aliceId, "pw").getAsJsonArray("friends").get(0).getAsJsonObject().get("state").getAsString();
         } while (state.equals("online") && System.nanoTime() - killedAt < (NODE_TTL_SECONDS + 5) * 1_000_000_000L);
         assertThat(state).as("bob is offline once node b's liveness key expired").isEqualTo("offline");
     }

@@ -1,5 +1,7 @@
 package dev.clusterchat.bench.routing;
 
+import dev.clusterchat.chatctl.bench.Histogram;
+
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -10,7 +12,7 @@ final class Receiver {
     private final AtomicLong delivered = new AtomicLong();
     private volatile long windowStart = Long.MAX_VALUE;
     private volatile long windowEnd = Long.MAX_VALUE;
-    private Latency latency = new Latency(); // guarded by this
+    private Histogram latency = new Histogram(); // guarded by this
 
     /** Subscriber thread: a message for {@code users} users on this node arrived. */
     void delivered(int users, String message) {
@@ -31,7 +33,7 @@ final class Receiver {
 
     /** Thread-safe: from now on, record the latency of messages sent at or after {@code start}. */
     synchronized void openWindow(long start) {
-        latency = new Latency();
+        latency = new Histogram();
         windowEnd = Long.MAX_VALUE;
         windowStart = start;
     }
@@ -42,8 +44,8 @@ final class Receiver {
     }
 
     /** Thread-safe: a copy of the latencies recorded since {@link #openWindow}. */
-    synchronized Latency latency() {
-        Latency copy = new Latency();
+    synchronized Histogram latency() {
+        Histogram copy = new Histogram();
         copy.add(latency);
         return copy;
     }

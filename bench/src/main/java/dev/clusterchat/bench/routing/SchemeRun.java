@@ -1,5 +1,7 @@
 package dev.clusterchat.bench.routing;
 
+import dev.clusterchat.chatctl.bench.Histogram;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -102,7 +104,7 @@ final class SchemeRun {
     private void login(Scheme scheme, List<Long> users, RoundResult r) {
         long memoryBefore = stats.usedMemory();
         long cpuBefore = stats.cpuMicros();
-        Latency latency = new Latency();
+        Histogram latency = new Histogram();
         long start = System.nanoTime();
         for (List<Long> burst : bursts(users)) {
             long t = System.nanoTime();
@@ -127,7 +129,7 @@ final class SchemeRun {
 
     /** What one load phase measured. */
     private record Window(long messages, long deliveries, double seconds, long redisCpuMicros, double commandsPerMessage,
-                          long peakOutputBuffer, long lost, Latency latency) {
+                          long peakOutputBuffer, long lost, Histogram latency) {
         double messagesPerSecond() {
             return messages / seconds;
         }
@@ -213,7 +215,7 @@ final class SchemeRun {
         while (b.count() + c.count() < expected && System.currentTimeMillis() < deadline) {
             LockSupport.parkNanos(1_000_000); // deliveries arrive on the subscriber threads: poll their counters
         }
-        Latency latency = b.latency();
+        Histogram latency = b.latency();
         latency.add(c.latency());
         double commandsPerMessage = (double) tally.commands.sum() / tally.messages.sum();
         return new Window(messages, deliveries, elapsed / 1e9, cpu, commandsPerMessage, peakOutputBuffer.get(),

@@ -51,9 +51,4 @@ public final class MsgId {
         return request == LOGOUT || request == ONE_CHAT || request == ADD_FRIEND || request == CREATE_GROUP
                 || request == ADD_GROUP || request == GROUP_CHAT;
     }
-
-    /** Whether the seed server answered this request (it answered only login and register). */
-    public static boolean seedReplies(int request) {
-        return request == LOGIN || request == REG;
-    }
 }

@@ -241,7 +241,7 @@ final class Deliverer {
 
     /**
      * After the cluster comes back: users whose messages were stored while nobody could tell where
-     * they were are asked, on the node that holds them, to fetch those messages now.
+     * they were are asked, on the other node that holds them, to fetch those messages now.
      */
     void syncUnlocated() {
         if (unlocated.isEmpty()) {
@@ -250,12 +250,8 @@ final class Deliverer {
         List<Long> users = new ArrayList<>(unlocated);
         unlocated.removeAll(users);
         try {
+            // users on this node are synced by the caller (ChatServer.Inbound.reconnected)
             cluster.locateRemote(users).forEach((user, node) -> cluster.requestSync(node, user));
-            users.forEach(u -> {
-                if (sessions.get(u) != null) {
-                    syncOffline(u);
-                }
-            });
         } catch (ClusterUnavailableException e) {
             unlocated.addAll(users); // still down: next time
         }

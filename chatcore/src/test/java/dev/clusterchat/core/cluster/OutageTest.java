@@ -83,26 +83,16 @@ class OutageTest {
         return c;
     }
 
-    private static long register(ChatClient c, String name) {
-        JsonObject r = c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK);
-        assertThat(r.get("errno").getAsInt()).as(r.toString()).isZero();
-        return r.get("id").getAsLong();
-    }
-
-    private static JsonObject login(ChatClient c, long id) {
-        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}", MsgId.LOGIN_ACK);
-    }
-
     @Test
     void redisOutage() throws Exception {
         ChatClient alice = client();
         ChatClient bob = client();
         ChatClient carol = client();
-        long a = register(alice, "alice");
-        long b = register(bob, "bob");
-        long c = register(carol, "carol");
-        assertThat(login(alice, a).get("errno").getAsInt()).isZero();
-        assertThat(login(bob, b).get("errno").getAsInt()).isZero();
+        long a = alice.register("alice", "pw");
+        long b = bob.register("bob", "pw");
+        long c = carol.register("carol", "pw");
+        assertThat(alice.login(a, "pw").get("errno").getAsInt()).isZero();
+        assertThat(bob.login(b, "pw").get("errno").getAsInt()).isZero();
 
         redisProxy.cut();
         // local delivery goes on
@@ -111,7 +101,7 @@ class OutageTest {
         // an offline recipient's message is acknowledged and stored
         assertThat(alice.request("{\"msgid\":6,\"toid\":" + c + ",\"msg\":\"kept\"}", MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).isZero();
         // a login cannot be checked cluster-wide: a clear error
-        JsonObject refused = login(carol, c);
+        JsonObject refused = carol.login(c, "pw");
         assertThat(refused.get("errno").getAsInt()).isEqualTo(Errno.SERVER_ERROR.code());
         assertThat(refused.get("errmsg").getAsString()).contains("unavailable");
 
@@ -119,7 +109,7 @@ class OutageTest {
         JsonObject r;
         long deadline = System.nanoTime() + 15_000_000_000L;
         do {
-            r = login(carol, c);
+            r = carol.login(c, "pw");
         } while (r.get("errno").getAsInt() != 0 && System.nanoTime() < deadline);
         assertThat(r.get("errno").getAsInt()).as("login works again once Redis is back: " + r).isZero();
         JsonArray off = r.getAsJsonArray("offlinemsg");
@@ -131,10 +121,10 @@ class OutageTest {
     void databaseOutage() throws Exception {
         ChatClient alice = client();
         ChatClient bob = client();
-        long a = register(alice, "alice");
-        long b = register(bob, "bob");
-        login(alice, a);
-        login(bob, b);
+        long a = alice.register("alice", "pw");
+        long b = bob.register("bob", "pw");
+        alice.login(a, "pw");
+        bob.login(b, "pw");
 
         dbProxy.cut();
         // chat between users online here needs no database

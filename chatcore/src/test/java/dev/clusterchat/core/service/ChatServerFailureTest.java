@@ -47,21 +47,13 @@ class ChatServerFailureTest {
         return c;
     }
 
-    private static long register(ChatClient c, String name) {
-        return c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK).get("id").getAsLong();
-    }
-
-    private static JsonObject login(ChatClient c, long id) {
-        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}", MsgId.LOGIN_ACK);
-    }
-
     @Test
     void halfClosedLoginStillGetsItsReplyAndItsOfflineMessages() throws IOException {
         ChatClient a = client();
-        long alice = register(a, "alice");
-        login(a, alice);
+        long alice = a.register("alice", "pw");
+        a.login(alice, "pw");
         ChatClient b = client();
-        long bob = register(b, "bob");
+        long bob = b.register("bob", "pw");
         a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"kept for bob\"}", MsgId.ONE_CHAT_ACK);
         // bob logs in and closes his sending side at once (printf ... | nc -N)
         b.send("{\"msgid\":1,\"id\":" + bob + ",\"password\":\"pw\"}");
@@ -75,19 +67,19 @@ class ChatServerFailureTest {
     @Test
     void aLoginThatFailsLeavesTheUserFreeAndLosesNothing() {
         ChatClient a = client();
-        long alice = register(a, "alice");
-        login(a, alice);
+        long alice = a.register("alice", "pw");
+        a.login(alice, "pw");
         ChatClient b = client();
-        long bob = register(b, "bob");
+        long bob = b.register("bob", "pw");
         a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"first\"}", MsgId.ONE_CHAT_ACK);
         store.failReads = true;
-        JsonObject failed = login(b, bob);
+        JsonObject failed = b.login(bob, "pw");
         assertThat(failed.get("errno").getAsInt()).isEqualTo(Errno.SERVER_ERROR.code());
         assertThat(failed.get("errmsg").getAsString()).isEqualTo("database unavailable, try again later");
         store.failReads = false;
         // not stuck: a retry on the same connection works, and nothing was lost
         a.request("{\"msgid\":6,\"toid\":" + bob + ",\"msg\":\"second\"}", MsgId.ONE_CHAT_ACK);
-        JsonObject ok = login(b, bob);
+        JsonObject ok = b.login(bob, "pw");
         assertThat(ok.get("errno").getAsInt()).isZero();
         List<String> got = new ArrayList<>();
         ok.getAsJsonArray("offlinemsg").forEach(e -> got.add(e.getAsJsonObject().get("msg").getAsString()));
@@ -99,16 +91,16 @@ class ChatServerFailureTest {
     @Test
     void acknowledgedGroupMessageIsKeptAndRetriedWhenStoringFails() {
         ChatClient a = client();
-        long alice = register(a, "alice");
-        login(a, alice);
+        long alice = a.register("alice", "pw");
+        a.login(alice, "pw");
         ChatClient b = client();
-        long bob = register(b, "bob");
-        login(b, bob);
+        long bob = b.register("bob", "pw");
+        b.login(bob, "pw");
         ChatClient c = client();
-        long carol = register(c, "carol");
+        long carol = c.register("carol", "pw");
         long g = a.request("{\"msgid\":8,\"groupname\":\"g\"}", MsgId.CREATE_GROUP_ACK).get("groupid").getAsLong();
         b.request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
-        login(c, carol);
+        c.login(carol, "pw");
         c.request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
         c.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
         store.failWrites = true; // bob is online, carol offline: carol's copy cannot be stored now
@@ -120,7 +112,7 @@ class ChatServerFailureTest {
         JsonObject r = null;
         for (int i = 0; i < 100; i++) { // the retry runs every second
             if (server.pendingRetries() == 0) {
-                r = login(c, carol);
+                r = c.login(carol, "pw");
                 break;
             }
             c.quietFor(50);

@@ -56,21 +56,11 @@ class ChatServerTest {
         return c;
     }
 
-    private long register(ChatClient c, String name, String password) {
-        JsonObject r = c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"" + password + "\"}", MsgId.REG_ACK);
-        assertThat(r.get("errno").getAsInt()).as(r.toString()).isZero();
-        return r.get("id").getAsLong();
-    }
-
-    private JsonObject login(ChatClient c, long id, String password) {
-        return c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"" + password + "\"}", MsgId.LOGIN_ACK);
-    }
-
     /** Registers and logs in a new user on a new connection. */
     private User user(String name) {
         ChatClient c = client();
-        long id = register(c, name, "pw-" + name);
-        JsonObject r = login(c, id, "pw-" + name);
+        long id = c.register(name, "pw-" + name);
+        JsonObject r = c.login(id, "pw-" + name);
         assertThat(r.get("errno").getAsInt()).as(r.toString()).isZero();
         return new User(id, name, c);
     }
@@ -85,9 +75,9 @@ class ChatServerTest {
     @Test
     void registerAndLogin() {
         ChatClient c = client();
-        long id = register(c, "zhang san", "123456");
+        long id = c.register("zhang san", "123456");
         assertThat(id).isPositive();
-        JsonObject r = login(c, id, "123456");
+        JsonObject r = c.login(id, "123456");
         assertThat(errno(r)).isZero();
         assertThat(r.get("id").getAsLong()).isEqualTo(id);
         assertThat(r.get("name").getAsString()).isEqualTo("zhang san");
@@ -99,7 +89,7 @@ class ChatServerTest {
     @Test
     void registerRejectsTakenAndInvalidNames() {
         ChatClient c = client();
-        register(c, "li si", "x");
+        c.register("li si", "x");
         JsonObject taken = c.request("{\"msgid\":4,\"name\":\"li si\",\"password\":\"y\"}", MsgId.REG_ACK);
         assertThat(errno(taken)).isEqualTo(Errno.NAME_TAKEN.code());
         assertThat(taken.get("errmsg").getAsString()).contains("taken");
@@ -122,15 +112,15 @@ class ChatServerTest {
     @Test
     void loginErrors() {
         ChatClient c = client();
-        long id = register(c, "a", "right");
-        JsonObject wrong = login(c, id, "wrong");
+        long id = c.register("a", "right");
+        JsonObject wrong = c.login(id, "wrong");
         assertThat(errno(wrong)).isEqualTo(1);
         assertThat(wrong.get("errmsg").getAsString()).isEqualTo("id or password is invalid!");
-        JsonObject unknown = login(c, 999_999, "right");
+        JsonObject unknown = c.login(999_999, "right");
         assertThat(errno(unknown)).isEqualTo(1);
-        assertThat(errno(login(c, id, "right"))).isZero();
+        assertThat(errno(c.login(id, "right"))).isZero();
         ChatClient other = client();
-        JsonObject inUse = login(other, id, "right");
+        JsonObject inUse = other.login(id, "right");
         assertThat(errno(inUse)).isEqualTo(2);
         assertThat(inUse.get("errmsg").getAsString()).isEqualTo("this account is using, input another!");
     }
@@ -141,7 +131,7 @@ class ChatServerTest {
         JsonObject out = a.c().request("{\"msgid\":3,\"id\":" + a.id() + "}", MsgId.LOGOUT_ACK);
         assertThat(errno(out)).isZero();
         ChatClient other = client();
-        assertThat(errno(login(other, a.id(), "pw-a"))).isZero();
+        assertThat(errno(other.login(a.id(), "pw-a"))).isZero();
         // the first connection is still open and usable, but no longer logged in
         JsonObject chat = a.c().request("{\"msgid\":6,\"toid\":1,\"msg\":\"x\"}", MsgId.ONE_CHAT_ACK);
         assertThat(errno(chat)).isEqualTo(Errno.NOT_LOGGED_IN.code());
@@ -155,7 +145,7 @@ class ChatServerTest {
         ChatClient again = client();
         JsonObject r = null;
         for (int i = 0; i < 100; i++) { // cleanup runs asynchronously, but promptly
-            r = login(again, a.id(), "pw-a");
+            r = again.login(a.id(), "pw-a");
             if (errno(r) == 0) {
                 break;
             }
@@ -184,11 +174,11 @@ class ChatServerTest {
     void chatToOfflineUserArrivesAtNextLoginInOrder() {
         User a = user("alice");
         ChatClient bc = client();
-        long b = register(bc, "bob", "pw");
+        long b = bc.register("bob", "pw");
         for (int i = 0; i < 5; i++) {
             assertThat(errno(a.c().request("{\"msgid\":6,\"toid\":" + b + ",\"msg\":\"m" + i + "\"}", MsgId.ONE_CHAT_ACK))).isZero();
         }
-        JsonObject r = login(bc, b, "pw");
+        JsonObject r = bc.login(b, "pw");
         JsonArray off = r.getAsJsonArray("offlinemsg");
         assertThat(off).hasSize(5);
         for (int i = 0; i < 5; i++) {
@@ -200,7 +190,7 @@ class ChatServerTest {
         }
         // taken once: the next login has none
         bc.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-        assertThat(login(bc, b, "pw").getAsJsonArray("offlinemsg")).isEmpty();
+        assertThat(bc.login(b, "pw").getAsJsonArray("offlinemsg")).isEmpty();
     }
 
     @Test
@@ -223,13 +213,13 @@ class ChatServerTest {
         assertThat(errno(a.c().request("{\"msgid\":7,\"friendid\":31337}", MsgId.ADD_FRIEND_ACK)))
                 .isEqualTo(Errno.NO_SUCH_USER.code());
         b.c().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-        JsonObject bLogin = login(b.c(), b.id(), "pw-bob");
+        JsonObject bLogin = b.c().login(b.id(), "pw-bob");
         JsonArray bf = bLogin.getAsJsonArray("friends");
         assertThat(bf).hasSize(1);
         assertThat(bf.get(0).getAsJsonObject().get("id").getAsLong()).isEqualTo(a.id());
         assertThat(bf.get(0).getAsJsonObject().get("state").getAsString()).isEqualTo("online");
         a.c().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-        JsonObject aLogin = login(a.c(), a.id(), "pw-alice");
+        JsonObject aLogin = a.c().login(a.id(), "pw-alice");
         JsonObject af = aLogin.getAsJsonArray("friends").get(0).getAsJsonObject();
         assertThat(af.get("name").getAsString()).isEqualTo("bob");
         assertThat(af.get("state").getAsString()).isEqualTo("online");
@@ -239,7 +229,7 @@ class ChatServerTest {
         String state = "online";
         while (!state.equals("offline") && System.currentTimeMillis() < deadline) {
             a.c().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-            state = login(a.c(), a.id(), "pw-alice").getAsJsonArray("friends").get(0).getAsJsonObject().get("state").getAsString();
+            state = a.c().login(a.id(), "pw-alice").getAsJsonArray("friends").get(0).getAsJsonObject().get("state").getAsString();
         }
         assertThat(state).isEqualTo("offline");
         probe.close();
@@ -275,7 +265,7 @@ class ChatServerTest {
         assertThat(b.c().quietFor(200)).as("the sender does not get its own group message").isTrue();
         // listing: groups with users, roles and states
         a.c().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
-        JsonObject r = login(a.c(), a.id(), "pw-alice");
+        JsonObject r = a.c().login(a.id(), "pw-alice");
         JsonArray groups = r.getAsJsonArray("groups");
         assertThat(groups).hasSize(1);
         JsonObject grp = groups.get(0).getAsJsonObject();
@@ -297,14 +287,14 @@ class ChatServerTest {
     void groupMessagesToOfflineMembersArriveAtLogin() {
         User a = user("alice");
         ChatClient bc = client();
-        long b = register(bc, "bob", "pw");
-        login(bc, b, "pw");
+        long b = bc.register("bob", "pw");
+        bc.login(b, "pw");
         long g = a.c().request("{\"msgid\":8,\"groupname\":\"g\",\"groupdesc\":\"\"}", MsgId.CREATE_GROUP_ACK).get("groupid").getAsLong();
         bc.request("{\"msgid\":9,\"groupid\":" + g + "}", MsgId.ADD_GROUP_ACK);
         bc.request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
         a.c().request("{\"msgid\":10,\"groupid\":" + g + ",\"msg\":\"while you were out\"}", MsgId.GROUP_CHAT_ACK);
         a.c().request("{\"msgid\":6,\"toid\":" + b + ",\"msg\":\"and this\"}", MsgId.ONE_CHAT_ACK);
-        JsonArray off = login(bc, b, "pw").getAsJsonArray("offlinemsg");
+        JsonArray off = bc.login(b, "pw").getAsJsonArray("offlinemsg");
         assertThat(off).hasSize(2);
         assertThat(off.get(0).getAsJsonObject().get("msgid").getAsInt()).isEqualTo(MsgId.GROUP_CHAT);
         assertThat(off.get(0).getAsJsonObject().get("groupid").getAsLong()).isEqualTo(g);
@@ -390,7 +380,7 @@ class ChatServerTest {
     @Test
     void legacyDialectMatchesTheSeedServer() {
         ChatClient modern = client();
-        long b = register(modern, "li si", "pw");
+        long b = modern.register("li si", "pw");
         ChatClient old = legacyClient();
         // the seed client sends JSON plus a NUL; replies come back NUL-terminated
         old.send("{\"msgid\":4,\"name\":\"zhang san\",\"password\":\"123456\"}");
@@ -408,7 +398,7 @@ class ChatServerTest {
         old.send("{\"msgid\":7,\"id\":" + a + ",\"friendid\":" + b + "}");
         old.send("{\"msgid\":8,\"id\":" + a + ",\"groupname\":\"g1\",\"groupdesc\":\"d\"}");
         assertThat(old.quietFor(300)).isTrue();
-        login(modern, b, "pw");
+        modern.login(b, "pw");
         JsonObject chat = new JsonObject();
         chat.addProperty("msgid", 6);
         chat.addProperty("id", a);
@@ -453,8 +443,8 @@ class ChatServerTest {
     @Test
     void legacyLoginReplyFitsTheSeedClientsBufferAndKeepsTheRest() {
         ChatClient modern = client();
-        long sender = register(modern, "sender", "pw");
-        login(modern, sender, "pw");
+        long sender = modern.register("sender", "pw");
+        modern.login(sender, "pw");
         ChatClient old = legacyClient();
         old.send("{\"msgid\":4,\"name\":\"seed user\",\"password\":\"pw\"}");
         long id = JsonParser.parseString(old.readFrame()).getAsJsonObject().get("id").getAsLong();
@@ -485,7 +475,7 @@ class ChatServerTest {
     void messagesNeverArriveBeforeTheLoginReply() {
         User a = user("alice");
         ChatClient bc = client();
-        long b = register(bc, "bob", "pw");
+        long b = bc.register("bob", "pw");
         // alice floods bob (200 requests: under the 256 a connection may have waiting) while bob logs in; bob's first frame must be his login reply
         Thread flood = new Thread(() -> {
             for (int i = 0; i < 200; i++) {

@@ -87,6 +87,32 @@ public final class ChatClient implements AutoCloseable {
         return next(o -> o.has("msgid") && o.get("msgid").getAsInt() == replyMsgid);
     }
 
+    /** Registers a user (msgid 4) and returns its id; fails the test on an error reply. */
+    public long register(String name, String password) {
+        JsonObject r = request(request(4, "name", name, "password", password), 5);
+        if (r.get("errno").getAsInt() != 0) {
+            throw new AssertionError("register " + name + " failed: " + r);
+        }
+        return r.get("id").getAsLong();
+    }
+
+    /** Logs in (msgid 1) and returns the reply, whatever its errno. */
+    public JsonObject login(long id, String password) {
+        JsonObject req = new JsonObject();
+        req.addProperty("msgid", 1);
+        req.addProperty("id", id);
+        req.addProperty("password", password);
+        return request(req.toString(), 2);
+    }
+
+    private static String request(int msgid, String k1, String v1, String k2, String v2) {
+        JsonObject req = new JsonObject();
+        req.addProperty("msgid", msgid);
+        req.addProperty(k1, v1);
+        req.addProperty(k2, v2);
+        return req.toString();
+    }
+
     /** The next frame received (queued ones first). */
     public JsonObject next() {
         return next(o -> true);

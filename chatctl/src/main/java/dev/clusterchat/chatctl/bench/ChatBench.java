@@ -80,7 +80,6 @@ final class ChatBench extends Scenario {
         final long to;
         final BitSet ackedSeqs = new BitSet();
         long seq;
-        String padding;
 
         Sender(BenchConnection conn, long to) {
             this.conn = conn;
@@ -90,13 +89,9 @@ final class ChatBench extends Scenario {
         void send() {
             long s = seq++;
             long now = System.nanoTime();
-            String head = s + " " + now + " ";
-            if (padding == null) {
-                padding = "x".repeat(Math.max(0, size - head.length()));
-            }
             JsonObject m = Harness.request(6);
             m.addProperty("toid", to);
-            m.addProperty("msg", head.length() >= size ? head : head + padding.substring(0, Math.max(0, size - head.length())));
+            m.addProperty("msg", Stamp.text(s, now, size));
             sent.incrementAndGet();
             conn.callInLoop(m, reply -> {
                 acked.incrementAndGet();
@@ -124,16 +119,14 @@ final class ChatBench extends Scenario {
         }
 
         void onMessage(JsonObject m) {
-            if (Harness.errno(m) != 0 || !m.has("msg")) {
+            long now = System.nanoTime();
+            Stamp stamp = Stamp.of(m);
+            if (stamp == null) {
                 errors.incrementAndGet();
                 return;
             }
-            long now = System.nanoTime();
-            String text = m.get("msg").getAsString();
-            int a = text.indexOf(' ');
-            int b = text.indexOf(' ', a + 1);
-            int seq = Integer.parseInt(text, 0, a, 10);
-            long sentAt = Long.parseLong(text, a + 1, b, 10);
+            int seq = stamp.seq();
+            long sentAt = stamp.sentAt();
             delivered.incrementAndGet();
             if (got.get(seq)) {
                 duplicated.incrementAndGet();

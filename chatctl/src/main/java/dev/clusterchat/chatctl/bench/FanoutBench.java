@@ -65,16 +65,14 @@ final class FanoutBench extends Scenario {
         }
 
         void onMessage(JsonObject m) {
-            if (Harness.errno(m) != 0 || !m.has("msg")) {
+            long now = System.nanoTime();
+            Stamp stamp = Stamp.of(m);
+            if (stamp == null) {
                 errors.incrementAndGet();
                 return;
             }
-            long now = System.nanoTime();
-            String text = m.get("msg").getAsString();
-            int a = text.indexOf(' ');
-            int b = text.indexOf(' ', a + 1);
-            int k = Integer.parseInt(text, 0, a, 10);
-            long sentAt = Long.parseLong(text, a + 1, b, 10);
+            int k = stamp.seq();
+            long sentAt = stamp.sentAt();
             delivered.incrementAndGet();
             if (got.get(k)) {
                 duplicated.incrementAndGet();
@@ -176,10 +174,9 @@ final class FanoutBench extends Scenario {
             return;
         }
         sentCount.incrementAndGet();
-        String head = k + " " + System.nanoTime() + " ";
         JsonObject m = Harness.request(10);
         m.addProperty("groupid", group);
-        m.addProperty("msg", head.length() >= size ? head : head + "x".repeat(size - head.length()));
+        m.addProperty("msg", Stamp.text(k, System.nanoTime(), size));
         sender.callInLoop(m, reply -> {
             if (Harness.errno(reply) != 0 || reply.get("recipients").getAsInt() != members) {
                 errors.incrementAndGet();

@@ -12,9 +12,10 @@ package dev.clusterchat.chatctl.bench;
  *   v in [256, 512)    -> 192 + (v - 256) / 4  (4 wide) ...
  * </pre>
  *
- * <p>Not thread-safe: one per selector thread, merged after the run. (Copied from the bench module.)
+ * <p>Not thread-safe: one per thread, merged after the run. Shared by chatctl's load generator and
+ * the bench module.
  */
-final class Histogram {
+public final class Histogram {
     private static final int SUB_BITS = 6;
     private static final int SUB = 1 << SUB_BITS;
     private static final int MAX_SHIFT = 63 - SUB_BITS;
@@ -24,17 +25,22 @@ final class Histogram {
     private long max;
 
     /** Records one value; negative values count as zero. */
-    void record(long value) {
+    public void record(long value) {
+        record(value, 1);
+    }
+
+    /** Records {@code times} occurrences of one value; negative values count as zero. */
+    public void record(long value, long times) {
         long v = Math.max(0, value);
-        counts[indexOf(v)]++;
-        total++;
+        counts[indexOf(v)] += times;
+        total += times;
         if (v > max) {
             max = v;
         }
     }
 
     /** Adds every value recorded in {@code other}. */
-    void add(Histogram other) {
+    public void add(Histogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];
         }
@@ -42,11 +48,11 @@ final class Histogram {
         max = Math.max(max, other.max);
     }
 
-    long count() {
+    public long count() {
         return total;
     }
 
-    long max() {
+    public long max() {
         return max;
     }
 
@@ -54,7 +60,7 @@ final class Histogram {
      * The value at quantile {@code q} (0 &lt; q &lt;= 1): the midpoint of the bucket holding the
      * ceil(q * count)-th smallest value, capped at the largest value seen; 0 when empty.
      */
-    long valueAt(double q) {
+    public long valueAt(double q) {
         if (q <= 0 || q > 1) {
             throw new IllegalArgumentException("quantile must be in (0, 1]: " + q);
         }
@@ -70,6 +76,11 @@ final class Histogram {
             }
         }
         return max;
+    }
+
+    /** {@link #valueAt} of nanoseconds, in microseconds; NaN when empty. */
+    public double micros(double q) {
+        return total == 0 ? Double.NaN : valueAt(q) / 1e3;
     }
 
     static int indexOf(long v) {

@@ -1,4 +1,4 @@
-package dev.clusterchat.bench;
+package dev.clusterchat.chatctl.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
