@@ -2,6 +2,7 @@ package dev.clusterchat.chatctl;
 
 import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.service.ChatServer;
+import dev.clusterchat.core.service.AbuseLimits;
 import dev.clusterchat.core.service.ChatServerConfig;
 import dev.clusterchat.core.store.memory.MemoryStore;
 
@@ -21,7 +22,8 @@ final class TestServer implements AutoCloseable {
 
     TestServer() {
         ChatServerConfig config = ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
-                .withPasswordIterations(1000);
+                .withPasswordIterations(1000)
+                .withAbuseLimits(AbuseLimits.NONE); // the load generator's tests measure the server, not its limits
         server = new ChatServer(config, store).start();
     }
 

@@ -5,6 +5,7 @@ import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.cluster.RedisCluster;
 import dev.clusterchat.core.cluster.RedisClusterConfig;
 import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.service.AbuseLimits;
 import dev.clusterchat.core.service.ChatLimits;
 import dev.clusterchat.core.service.ChatServer;
 import dev.clusterchat.core.service.ChatServerConfig;
@@ -92,8 +93,35 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--idle-timeout", paramLabel = "SECONDS", defaultValue = "0", description = "Close connections silent for this many seconds; 0 never (default: ${DEFAULT-VALUE}). Clients keep alive with ping (msgid 18).")
     int idleTimeoutSeconds;
 
-    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0", description = "Refuse connections beyond this many; 0 means no limit (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-connections", paramLabel = "N", defaultValue = "0", description = "Refuse connections beyond this many with errno 18 (server full); 0 means no limit (default: ${DEFAULT-VALUE}).")
     int maxConnections;
+
+    @Option(names = "--high-water", paramLabel = "BYTES", defaultValue = "4194304", description = "Output bytes queued for a client that does not read before it is disconnected; the chat messages it did not get are stored for its next login (default: ${DEFAULT-VALUE}).")
+    int highWater;
+
+    @Option(names = "--frame-timeout", paramLabel = "SECONDS", defaultValue = "30", description = "Close a connection whose frame is begun but not completed within this time (slowloris); 0 never (default: ${DEFAULT-VALUE}).")
+    int frameTimeoutSeconds;
+
+    @Option(names = "--login-timeout", paramLabel = "SECONDS", defaultValue = "120", description = "Close a connection that has not logged in this long after connecting; 0 never (default: ${DEFAULT-VALUE}).")
+    int loginTimeoutSeconds;
+
+    @Option(names = "--keepalive", paramLabel = "SECONDS", defaultValue = "60", description = "TCP keepalive after this many quiet seconds, so a client that vanished without closing is dropped about 30 s later; 0 off (default: ${DEFAULT-VALUE}).")
+    int keepAliveSeconds;
+
+    @Option(names = "--rate-limit", paramLabel = "N", defaultValue = "200", description = "Requests per second one connection may send; more get errno 16, and a connection that keeps at it is disconnected; 0 no limit (default: ${DEFAULT-VALUE}).")
+    int rateLimit;
+
+    @Option(names = "--rate-burst", paramLabel = "N", description = "Requests one connection may send at once above the rate (default: twice --rate-limit).")
+    Integer rateBurst;
+
+    @Option(names = "--login-failures-per-user", paramLabel = "N", defaultValue = "5", description = "Failed logins for one user id per window before its logins are refused with errno 17 until the window ends; 0 no limit (default: ${DEFAULT-VALUE}).")
+    int loginFailuresPerUser;
+
+    @Option(names = "--login-failures-per-address", paramLabel = "N", defaultValue = "50", description = "Failed logins from one IP address per window before its logins are refused; 0 no limit. Behind a proxy every client has the proxy's address: raise it or set 0 (default: ${DEFAULT-VALUE}).")
+    int loginFailuresPerAddress;
+
+    @Option(names = "--login-failure-window", paramLabel = "SECONDS", defaultValue = "60", description = "The window of both login failure counts (default: ${DEFAULT-VALUE}).")
+    int loginFailureWindowSeconds;
 
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
@@ -158,12 +186,19 @@ public final class Chatd implements Callable<Integer> {
         try {
             net = ServerConfig.defaults(port).withHost(host).withIoThreads(ioThreads)
                     .withMaxFrameLength(maxFrame)
+                    .withHighWaterMark(Math.max(highWater, maxFrame))
                     .withIdleTimeout(Duration.ofSeconds(idleTimeoutSeconds))
-                    .withMaxConnections(maxConnections);
+                    .withMaxConnections(maxConnections)
+                    .withFrameTimeout(Duration.ofSeconds(frameTimeoutSeconds))
+                    .withKeepAlive(Duration.ofSeconds(keepAliveSeconds));
             limits = new ChatLimits(ChatLimits.DEFAULTS.maxNameLength(), ChatLimits.DEFAULTS.maxPasswordLength(),
                     ChatLimits.DEFAULTS.maxDescriptionLength(), maxMessage);
+            AbuseLimits abuse = AbuseLimits.DEFAULTS
+                    .withRequestRate(rateLimit, rateBurst != null ? rateBurst : (int) Math.min(Integer.MAX_VALUE, 2L * rateLimit))
+                    .withLoginFailures(loginFailuresPerUser, loginFailuresPerAddress, Duration.ofSeconds(loginFailureWindowSeconds))
+                    .withLoginTimeout(Duration.ofSeconds(loginTimeoutSeconds));
             return ChatServerConfig.defaults(net).withWorkerThreads(workers).withPasswordIterations(passwordIterations)
-                    .withLimits(limits);
+                    .withLimits(limits).withAbuseLimits(abuse);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -132,6 +132,32 @@ class ChatdTest {
     }
 
     @Test
+    void limitOptionsReachTheServer() throws Exception {
+        Running r = new Running("--port", "0", "--host", "127.0.0.1", "--data-dir", dir.toString(),
+                "--password-iterations", "1000", "--rate-limit", "7", "--login-timeout", "3", "--frame-timeout", "4",
+                "--keepalive", "0", "--high-water", "100000", "--login-failures-per-user", "2",
+                "--login-failures-per-address", "0", "--login-failure-window", "9", "--max-connections", "11");
+        try {
+            var config = r.chatd.server().config();
+            assertThat(config.abuse().requestsPerSecond()).isEqualTo(7);
+            assertThat(config.abuse().requestBurst()).as("twice the rate by default").isEqualTo(14);
+            assertThat(config.abuse().loginTimeout()).hasSeconds(3);
+            assertThat(config.abuse().loginFailuresPerUser()).isEqualTo(2);
+            assertThat(config.abuse().loginFailuresPerAddress()).isZero();
+            assertThat(config.abuse().loginFailureWindow()).hasSeconds(9);
+            assertThat(config.net().frameTimeout()).hasSeconds(4);
+            assertThat(config.net().keepAlive()).isZero();
+            assertThat(config.net().highWaterMark()).isEqualTo(100_000);
+            assertThat(config.net().maxConnections()).isEqualTo(11);
+        } finally {
+            assertThat(r.stop()).isZero();
+        }
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "--rate-limit", "-1", "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(err.toString()).startsWith("chatd: ").contains("cannot be negative").doesNotContain("\tat ");
+    }
+
+    @Test
     void helpAndVersion() {
         StringWriter out = new StringWriter();
         CommandLine cmd = Chatd.commandLine();

@@ -54,6 +54,16 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     private long lastReadNanos;
     private EventLoop.Timer idleTimer;
     private EventLoop.Timer closeTimer;
+    /** When the incomplete frame at the head of {@link #input} began; armed only while there is one. */
+    private long partialSinceNanos;
+    private EventLoop.Timer frameTimer;
+    /** Frames completed so far (to tell a new incomplete frame from an old one that keeps trickling). */
+    private long framesRead;
+    /**
+     * The part of the head output frame already written, kept only while a write stopped in the
+     * middle of a frame (a slow reader), so {@link #takeUnsentFrames()} can give back whole frames.
+     */
+    private byte[] headWritten;
     private Object attachment;
 
     Connection(long id, EventLoop loop, SocketChannel channel, FrameHandler handler, ServerConfig config,
@@ -234,6 +244,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (closeTimer != null) {
             closeTimer.cancel();
         }
+        if (frameTimer != null) {
+            frameTimer.cancel();
+        }
+        headWritten = null;
         if (key != null) {
             key.cancel();
         }
@@ -289,6 +303,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             return;
         }
         Buffer in = input != null ? input : loop.sharedInput;
+        long framesBefore = framesRead;
         boolean eof = false;
         for (int round = 0; round < 8; round++) {
             in.ensureWritable(4096);
@@ -310,6 +325,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             }
         }
         keepLeftover(in);
+        trackIncompleteFrame(framesBefore);
         if (eof && state != CLOSED) {
             endInput();
         }
@@ -372,8 +388,41 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
     }
 
+    /**
+     * Loop thread only: starts the frame timeout when an incomplete frame is left over; a frame
+     * completed in this read means the leftover is a new frame, whose clock starts now.
+     */
+    private void trackIncompleteFrame(long framesBefore) {
+        if (input == null || state != OPEN || config.frameTimeout().isZero()) {
+            partialSinceNanos = 0;
+            return;
+        }
+        if (partialSinceNanos == 0 || framesRead != framesBefore) {
+            partialSinceNanos = loop.roundNanos();
+        }
+        if (frameTimer == null) {
+            frameTimer = loop.schedule(config.frameTimeout().toNanos(), TimeUnit.NANOSECONDS, this::checkIncompleteFrame);
+        }
+    }
+
+    private void checkIncompleteFrame() {
+        frameTimer = null;
+        if (state != OPEN || input == null || partialSinceNanos == 0) {
+            return;
+        }
+        long left = config.frameTimeout().toNanos() - (System.nanoTime() - partialSinceNanos);
+        if (left > 0) {
+            frameTimer = loop.schedule(left, TimeUnit.NANOSECONDS, this::checkIncompleteFrame);
+            return;
+        }
+        LOG.fine(() -> this + ": frame not completed within " + config.frameTimeout() + "; closing");
+        onError(FrameError.INCOMPLETE);
+        closeInLoop();
+    }
+
     @Override
     public boolean onFrame(String frame, boolean nul) {
+        framesRead++;
         if (nul) {
             legacy = true;
         }
@@ -405,8 +454,9 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
         Buffer out = output;
         if (out != null && !out.isEmpty()) {
-            out.writeTo(channel);
+            int written = out.writeTo(channel);
             if (!out.isEmpty()) {
+                rememberHeadWritten(out, written);
                 if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
                     key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
                 }
@@ -420,6 +470,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             loop.giveBack(out);
             output = null;
         }
+        headWritten = null;
         highWaterFired = false;
         if ((key.interestOps() & SelectionKey.OP_WRITE) != 0) {
             key.interestOps(key.interestOps() & ~SelectionKey.OP_WRITE);
@@ -434,6 +485,67 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             outputShutdownRequested = false;
             channel.shutdownOutput();
         }
+    }
+
+    /**
+     * Loop thread only, after a write that left output pending: keeps the written start of the frame
+     * now at the head (a short backward scan, and only for slow readers), so whole frames can be given
+     * back if the connection is dropped.
+     */
+    private void rememberHeadWritten(Buffer out, int written) {
+        if (written <= 0) {
+            return;
+        }
+        byte[] a = out.array();
+        int end = out.readerIndex();
+        int i = end - 1;
+        while (i >= end - written && a[i] != '\n' && a[i] != 0) {
+            i--;
+        }
+        if (i >= end - written) {
+            headWritten = i + 1 == end ? null : java.util.Arrays.copyOfRange(a, i + 1, end);
+        } else {
+            byte[] before = headWritten == null ? new byte[0] : headWritten;
+            byte[] joined = java.util.Arrays.copyOf(before, before.length + written);
+            System.arraycopy(a, end - written, joined, before.length, written);
+            headWritten = joined;
+        }
+    }
+
+    /**
+     * Loop thread only: takes back the frames (without terminators) queued for this peer that it
+     * has not received whole, and discards them from the output; a frame the peer got only part of
+     * is given back whole. Bytes already in the kernel's send buffer count as sent. Use it before
+     * dropping a slow reader, to store what it did not get.
+     */
+    public java.util.List<byte[]> takeUnsentFrames() {
+        loop.assertInLoop();
+        java.util.List<byte[]> frames = new java.util.ArrayList<>();
+        Buffer out = output;
+        if (out == null || out.isEmpty()) {
+            return frames;
+        }
+        byte[] a = out.array();
+        int start = out.readerIndex();
+        int end = out.writerIndex();
+        byte[] head = headWritten;
+        for (int i = start; i < end; i++) {
+            if (a[i] == '\n' || a[i] == 0) {
+                byte[] f;
+                if (head != null) {
+                    f = java.util.Arrays.copyOf(head, head.length + (i - start));
+                    System.arraycopy(a, start, f, head.length, i - start);
+                    head = null;
+                } else {
+                    f = java.util.Arrays.copyOfRange(a, start, i);
+                }
+                frames.add(f);
+                start = i + 1;
+            }
+        }
+        headWritten = null;
+        out.clear();
+        return frames;
     }
 
     private void checkIdle() {

@@ -5,5 +5,10 @@ public enum FrameError {
     /** More than the maximum frame length without a terminator: the connection is closed, parsing stops. */
     TOO_LONG,
     /** The frame is not well-formed UTF-8: the frame is dropped, the connection goes on. */
-    INVALID_UTF8
+    INVALID_UTF8,
+    /**
+     * A frame was begun but not completed within the frame timeout (a slowloris client): the
+     * connection is closed, flushing whatever the handler sent.
+     */
+    INCOMPLETE
 }

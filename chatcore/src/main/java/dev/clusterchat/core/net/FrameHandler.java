@@ -16,15 +16,17 @@ public interface FrameHandler {
     void onFrame(Connection c, String frame);
 
     /**
-     * Bytes that could not become a frame. After {@link FrameError#TOO_LONG} the server closes the
-     * connection (flushing whatever this callback sent) and reads nothing more from it.
+     * Bytes that could not become a frame. After {@link FrameError#TOO_LONG} and
+     * {@link FrameError#INCOMPLETE} the server closes the connection (flushing whatever this callback
+     * sent) and reads nothing more from it.
      */
     default void onFrameError(Connection c, FrameError error) {
     }
 
     /**
      * Output waiting for a slow reader passed the high-water mark. The default drops the connection,
-     * so one client that stops reading can never grow the server's memory without bound.
+     * so one client that stops reading can never grow the server's memory without bound. A handler
+     * that must not lose what was queued takes it back first with {@link Connection#takeUnsentFrames()}.
      */
     default void onHighWaterMark(Connection c, long pendingBytes) {
         c.forceClose();
@@ -42,6 +44,15 @@ public interface FrameHandler {
     /** Nothing was read for the idle timeout. The default closes the connection. */
     default void onIdle(Connection c) {
         c.close();
+    }
+
+    /**
+     * Thread-safe (called on the acceptor's loop): the frame, without terminator, sent to a connection
+     * refused because the server is at its connection limit, just before it is closed; null closes
+     * it without a word. Must be cheap: return a constant.
+     */
+    default byte[] rejection() {
+        return null;
     }
 
     /** The connection is closed (by either side, or by an error); it is no longer registered. */

@@ -37,6 +37,9 @@ public final class TcpServer {
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    /** Refused connections still being told so (bounded: beyond it they are closed without a word). */
+    private final AtomicInteger refusing = new AtomicInteger();
+    private static final int MAX_REFUSING = 1024;
     private final Object drained = new Object();
     private volatile Acceptor acceptor;
     private volatile boolean started;
@@ -118,9 +121,13 @@ public final class TcpServer {
     }
 
     private void onAccept(SocketChannel ch) {
-        if (stopping || (config.maxConnections() > 0 && open.get() >= config.maxConnections())) {
-            rejected.incrementAndGet();
+        if (stopping) {
             closeQuietly(ch);
+            return;
+        }
+        if (config.maxConnections() > 0 && open.get() >= config.maxConnections()) {
+            rejected.incrementAndGet();
+            refuse(ch);
             return;
         }
         long id = accepted.incrementAndGet();
@@ -129,7 +136,7 @@ public final class TcpServer {
         loop.execute(() -> {
             Connection c = null;
             try {
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                configure(ch);
                 c = new Connection(id, loop, ch, handler, config, this::onConnectionClosed);
                 c.openInLoop();
             } catch (Throwable t) {
@@ -142,6 +149,62 @@ public final class TcpServer {
                 }
             }
         });
+    }
+
+    private void configure(SocketChannel ch) throws IOException {
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (!config.keepAlive().isZero()) {
+            ch.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            try {
+                ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, (int) Math.min(Integer.MAX_VALUE, config.keepAlive().toSeconds()));
+                ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, 10);
+                ch.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPCOUNT, 3);
+            } catch (UnsupportedOperationException e) {
+                LOG.log(Level.FINE, "keepalive timing not supported here; using the system's", e);
+            }
+        }
+    }
+
+    /**
+     * Acceptor thread: tells a connection over the limit why (with a lingering close, so the words
+     * are not lost to a reset) and closes it. It does not count as open.
+     */
+    private void refuse(SocketChannel ch) {
+        byte[] why = handler.rejection();
+        if (why == null || refusing.get() >= MAX_REFUSING) {
+            closeQuietly(ch);
+            return;
+        }
+        refusing.incrementAndGet();
+        EventLoop loop = group.next();
+        loop.execute(() -> {
+            Connection c = null;
+            try {
+                c = new Connection(-1, loop, ch, new Refusal(why), config, refusing::decrementAndGet);
+                c.openInLoop();
+            } catch (Throwable t) {
+                LOG.log(Level.FINE, "cannot refuse a connection politely", t);
+                if (c != null) {
+                    c.onFailure(t);
+                } else {
+                    closeQuietly(ch);
+                    refusing.decrementAndGet();
+                }
+            }
+        });
+    }
+
+    /** Sends the rejection and closes; ignores whatever the peer sends meanwhile. */
+    private record Refusal(byte[] why) implements FrameHandler {
+        @Override
+        public void onOpen(Connection c) {
+            c.sendEncoded(why);
+            c.close();
+        }
+
+        @Override
+        public void onFrame(Connection c, String frame) {
+        }
     }
 
     private void onConnectionClosed() {

@@ -17,7 +17,12 @@ public enum Errno {
     INVALID_UTF8(12, "frame is not valid UTF-8"),
     SERVER_ERROR(13, "server error, try again later"),
     BUSY(14, "too many requests in flight, slow down"),
-    ALREADY_LOGGED_IN(15, "already logged in on this connection, log out first");
+    ALREADY_LOGGED_IN(15, "already logged in on this connection, log out first"),
+    RATE_LIMITED(16, "too many requests per second, slow down"),
+    LOGIN_THROTTLED(17, "too many failed logins, try again later"),
+    SERVER_FULL(18, "server is full, try again later"),
+    FRAME_TIMEOUT(19, "frame not completed in time"),
+    LOGIN_TIMEOUT(20, "not logged in in time");
 
     private final int code;
     private final String message;

@@ -60,11 +60,12 @@ public final class ChatServer {
         Deliverer deliverer = new Deliverer(store, sessions, locks, workers, cluster);
         this.deliverer = deliverer;
         ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
-                pendingReleases);
+                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime));
         this.ctx = ctx;
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
-                .route(MsgId.LOGIN, new LoginHandler(ctx), false)
+                .abuseLimits(config.abuse())
+                .route(MsgId.LOGIN, new LoginHandler(ctx, Math.min(1 << 20, config.net().highWaterMark() / 4)), false)
                 .route(MsgId.REG, new RegisterHandler(ctx), false)
                 .route(MsgId.LOGOUT, new LogoutHandler(ctx), true)
                 .route(MsgId.ONE_CHAT, new OneChatHandler(ctx), true)

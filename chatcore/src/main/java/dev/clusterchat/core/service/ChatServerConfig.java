@@ -12,12 +12,14 @@ import java.util.Objects;
  * @param passwordIterations     PBKDF2 cost of new password hashes
  * @param maxQueuedPerConnection requests one connection may have waiting before it gets BUSY
  * @param limits                 protocol field limits
+ * @param abuse                  request rate, login throttling and login timeout
  */
 public record ChatServerConfig(ServerConfig net, int workerThreads, int passwordIterations,
-                               int maxQueuedPerConnection, ChatLimits limits) {
+                               int maxQueuedPerConnection, ChatLimits limits, AbuseLimits abuse) {
     public ChatServerConfig {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(abuse, "abuse");
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads cannot be less than 1: " + workerThreads);
         }
@@ -32,18 +34,23 @@ public record ChatServerConfig(ServerConfig net, int workerThreads, int password
     /** Defaults around the given network config. */
     public static ChatServerConfig defaults(ServerConfig net) {
         return new ChatServerConfig(net, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS);
+                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS,
+                AbuseLimits.DEFAULTS);
     }
 
     public ChatServerConfig withPasswordIterations(int n) {
-        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits);
+        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits, abuse);
     }
 
     public ChatServerConfig withLimits(ChatLimits l) {
-        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l);
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l, abuse);
     }
 
     public ChatServerConfig withWorkerThreads(int n) {
-        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits);
+        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits, abuse);
+    }
+
+    public ChatServerConfig withAbuseLimits(AbuseLimits a) {
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, limits, a);
     }
 }

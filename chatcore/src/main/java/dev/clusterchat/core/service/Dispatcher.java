@@ -54,9 +54,14 @@ public final class Dispatcher implements FrameHandler {
     private final int maxQueuedPerConnection;
     private final Consumer<Session> onDisconnect;
     private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
+    private final AbuseLimits abuse;
+    private final byte[] serverFull;
 
     private Dispatcher(Builder b) {
         this.strays = b.strays;
+        this.abuse = b.abuse;
+        this.serverFull = Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(), null)
+                .toString().getBytes(StandardCharsets.UTF_8);
         this.routes = Map.copyOf(b.routes);
         this.fallback = new Route(b.fallback, false, Mode.LOOP);
         this.workers = b.workers;
@@ -70,17 +75,30 @@ public final class Dispatcher implements FrameHandler {
 
     @Override
     public void onOpen(Connection c) {
-        c.attach(new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays));
+        Session session = new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays);
+        session.rate(RateGuard.of(abuse, System.nanoTime()));
+        c.attach(session);
+        if (!abuse.loginTimeout().isZero()) {
+            c.loop().schedule(abuse.loginTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, () -> {
+                if (c.isOpen() && !session.everLoggedIn()) {
+                    sendError(c, MsgId.ERROR, Errno.LOGIN_TIMEOUT, "not logged in within "
+                            + abuse.loginTimeout().toSeconds() + " s; closing the connection", null);
+                    c.close();
+                }
+            });
+        }
     }
 
     @Override
     public void onFrame(Connection c, String frame) {
         Session session = (Session) c.attachment();
+        RateGuard.Verdict verdict = session.rate() == null ? RateGuard.Verdict.PASS : session.rate().check(System.nanoTime());
         JsonObject body;
         try {
             body = parse(frame);
         } catch (ChatException e) {
             sendError(c, MsgId.ERROR, e.errno(), e.getMessage(), null);
+            closeIfAbusive(c, verdict);
             return;
         }
         JsonElement seq = body.get("seq");
@@ -89,10 +107,18 @@ public final class Dispatcher implements FrameHandler {
             msgid = msgid(body);
         } catch (ChatException e) {
             sendError(c, MsgId.ERROR, e.errno(), e.getMessage(), seq);
+            closeIfAbusive(c, verdict);
             return;
         }
         Route route = routes.getOrDefault(msgid, fallback);
         Request request = new Request(session, msgid, body);
+        if (verdict != RateGuard.Verdict.PASS) {
+            request.error(Errno.RATE_LIMITED, verdict == RateGuard.Verdict.DISCONNECT
+                    ? "too many requests per second for too long; closing the connection"
+                    : "more than " + abuse.requestsPerSecond() + " requests per second; slow down");
+            closeIfAbusive(c, verdict);
+            return;
+        }
         if (route.mode == Mode.LOOP) {
             run(route, request);
         } else if (!session.serial().offer(() -> run(route, request))) {
@@ -132,13 +158,72 @@ public final class Dispatcher implements FrameHandler {
         }
     }
 
+    private static void closeIfAbusive(Connection c, RateGuard.Verdict verdict) {
+        if (verdict == RateGuard.Verdict.DISCONNECT) {
+            LOG.info(() -> c + " kept flooding past its rate limit; closing it");
+            c.close();
+        }
+    }
+
     @Override
     public void onFrameError(Connection c, FrameError error) {
-        Errno errno = error == FrameError.TOO_LONG ? Errno.FRAME_TOO_LONG : Errno.INVALID_UTF8;
-        String msg = error == FrameError.TOO_LONG
-                ? "frame longer than " + c.maxFrameLength() + " bytes; closing the connection"
-                : Errno.INVALID_UTF8.message();
-        sendError(c, MsgId.ERROR, errno, msg, null);
+        switch (error) {
+            case TOO_LONG -> sendError(c, MsgId.ERROR, Errno.FRAME_TOO_LONG,
+                    "frame longer than " + c.maxFrameLength() + " bytes; closing the connection", null);
+            case INCOMPLETE -> sendError(c, MsgId.ERROR, Errno.FRAME_TIMEOUT,
+                    "frame not completed in time; closing the connection", null);
+            default -> sendError(c, MsgId.ERROR, Errno.INVALID_UTF8, Errno.INVALID_UTF8.message(), null);
+        }
+    }
+
+    /**
+     * The client stopped reading: it is dropped, and the chat messages queued for it that it did not
+     * get are routed again (stored for its next login), so nothing waits in memory for it.
+     */
+    @Override
+    public void onHighWaterMark(Connection c, long pendingBytes) {
+        Session session = (Session) c.attachment();
+        long user = session.userId();
+        java.util.List<byte[]> unsent = c.takeUnsentFrames();
+        c.forceClose();
+        java.util.List<byte[]> messages = new java.util.ArrayList<>();
+        for (byte[] f : unsent) {
+            chatMessagesIn(f, messages);
+        }
+        LOG.info(() -> c + " (user " + user + ") stopped reading with " + pendingBytes + " bytes pending; dropped it, "
+                + messages.size() + " messages routed again");
+        if (user != 0 && !messages.isEmpty()) {
+            strays.accept(user, messages);
+        }
+    }
+
+    /**
+     * The chat messages an outgoing frame carries for this user: the frame itself if it is one, the
+     * offline messages of a login reply; none in a reply to the user's own request.
+     */
+    static void chatMessagesIn(byte[] frame, java.util.List<byte[]> into) {
+        JsonObject o;
+        int msgid;
+        try {
+            o = parse(new String(frame, StandardCharsets.UTF_8));
+            msgid = msgid(o);
+        } catch (ChatException e) {
+            return;
+        }
+        if (msgid == MsgId.ONE_CHAT || msgid == MsgId.GROUP_CHAT) {
+            into.add(frame);
+        } else if (msgid == MsgId.LOGIN_ACK && o.get("offlinemsg") instanceof com.google.gson.JsonArray offline) {
+            for (JsonElement m : offline) {
+                String json = m.isJsonPrimitive() ? m.getAsString() : m.toString(); // legacy peers get strings
+                into.add(json.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+    }
+
+    /** Thread-safe: the error a connection over the server's limit gets before it is closed. */
+    @Override
+    public byte[] rejection() {
+        return serverFull;
     }
 
     /** Closes only after every request already queued has been answered (half-close keeps its replies). */
@@ -215,6 +300,7 @@ public final class Dispatcher implements FrameHandler {
             throw new ChatException(Errno.UNKNOWN_MSGID, "unknown msgid " + r.msgid());
         };
         private int maxQueuedPerConnection = 256;
+        private AbuseLimits abuse = AbuseLimits.NONE;
         private Consumer<Session> onDisconnect;
         private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
                 (user, frames) -> LOG.warning(frames.size() + " held messages for user " + user + " dropped: no route back");
@@ -249,6 +335,12 @@ public final class Dispatcher implements FrameHandler {
                 throw new IllegalArgumentException("maxQueuedPerConnection cannot be less than 1: " + n);
             }
             this.maxQueuedPerConnection = n;
+            return this;
+        }
+
+        /** Request rate per connection and the login timeout (default: {@link AbuseLimits#NONE}). */
+        public Builder abuseLimits(AbuseLimits limits) {
+            this.abuse = Objects.requireNonNull(limits, "limits");
             return this;
         }
 

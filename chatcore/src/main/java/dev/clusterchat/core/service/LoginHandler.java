@@ -24,9 +24,12 @@ import java.util.Optional;
  */
 final class LoginHandler implements MessageHandler {
     private final ChatContext ctx;
+    private final int maxReplyBytes;
 
-    LoginHandler(ChatContext ctx) {
+    /** @param maxReplyBytes offline messages that would make a login reply longer wait for the next login */
+    LoginHandler(ChatContext ctx, int maxReplyBytes) {
         this.ctx = ctx;
+        this.maxReplyBytes = maxReplyBytes;
     }
 
     @Override
@@ -40,15 +43,25 @@ final class LoginHandler implements MessageHandler {
             }
             throw new ChatException(Errno.ALREADY_LOGGED_IN);
         }
+        java.net.InetAddress address = r.connection().remoteAddress() == null ? null
+                : r.connection().remoteAddress().getAddress();
+        java.time.Duration refused = ctx.loginThrottle().refusedFor(id, address);
+        if (refused != null) {
+            throw new ChatException(Errno.LOGIN_THROTTLED, "too many failed logins; try again in "
+                    + Math.max(1, (refused.toMillis() + 999) / 1000) + " s");
+        }
         Optional<UserRecord> found = ctx.store().findUser(id);
         if (found.isEmpty()) {
             ctx.hasher().verifyDummy(password);
+            ctx.loginThrottle().failed(id, address);
             throw new ChatException(Errno.AUTH_FAILED);
         }
         UserRecord user = found.get();
         if (!ctx.hasher().verify(password, user.password())) {
+            ctx.loginThrottle().failed(id, address);
             throw new ChatException(Errno.AUTH_FAILED);
         }
+        ctx.loginThrottle().succeeded(id);
         // everything that may fail comes before the claim, except taking the offline messages
         List<User> friends = ctx.store().friends(id);
         List<GroupWithMembers> groups = ctx.store().groupsOf(id);
@@ -68,7 +81,7 @@ final class LoginHandler implements MessageHandler {
             put(reply, "friends", friendsJson(friends, online), legacy);
             put(reply, "groups", groupsJson(groups, online, legacy), legacy);
             put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
-            List<String> shown = legacy ? fitSeedBuffer(reply, id, offline) : offline;
+            List<String> shown = fit(reply, id, offline, legacy ? SEED_RECV_BUFFER - 1 : maxReplyBytes, legacy);
             notShown.retainAll(shown); // the rest is stored again already
             // if the connection is gone before the reply leaves, the messages go back, in order
             r.replyLogin(reply, () -> ctx.workers().execute(() -> putBack(id, shown)));
@@ -115,31 +128,48 @@ final class LoginHandler implements MessageHandler {
     }
 
     /**
-     * The seed client reads its login reply with one {@code recv} into 1,024 bytes and crashes on a
-     * longer one. For a legacy peer, offline messages that would push the reply past 1,023 bytes
-     * are kept for the next login instead (the user is online now, so nothing new is stored
-     * meanwhile and their order holds).
+     * Keeps a login reply within {@code maxBytes}: offline messages that would push it past are kept
+     * for the next login instead (the user is online now, so nothing new is stored meanwhile and
+     * their order holds), and a modern reply says so with {@code "offlinemore":true}. The seed client
+     * reads its login reply with one {@code recv} into 1,024 bytes and crashes on a longer one; any
+     * client's reply must stay well under the output high-water mark.
      */
-    private List<String> fitSeedBuffer(JsonObject reply, long id, List<String> offline) {
-        int keep = offline.size();
-        while (keep > 0 && utf8Length(reply) > SEED_RECV_BUFFER - 1) {
-            keep--;
-            JsonArray shown = new JsonArray(keep);
-            offline.subList(0, keep).forEach(shown::add);
-            if (keep == 0) {
-                reply.remove("offlinemsg");
+    private List<String> fit(JsonObject reply, long id, List<String> offline, int maxBytes, boolean legacy) {
+        if (utf8Length(reply) <= maxBytes) {
+            return offline;
+        }
+        int lo = 0;
+        int hi = offline.size() - 1; // the largest count that fits is in [lo, hi]
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (utf8Length(withOffline(reply, offline.subList(0, mid), legacy)) <= maxBytes) {
+                lo = mid;
             } else {
-                reply.add("offlinemsg", shown);
+                hi = mid - 1;
             }
         }
-        if (keep < offline.size()) {
-            List<String> later = List.copyOf(offline.subList(keep, offline.size()));
-            ctx.locks().with(id, () -> {
-                later.forEach(m -> ctx.store().storeOffline(id, m));
-                return null;
-            });
+        int keep = lo;
+        JsonObject fitted = withOffline(reply, offline.subList(0, keep), legacy);
+        reply.remove("offlinemsg");
+        if (fitted.has("offlinemsg")) {
+            reply.add("offlinemsg", fitted.get("offlinemsg"));
         }
+        if (!legacy) {
+            reply.addProperty("offlinemore", true);
+        }
+        List<String> later = List.copyOf(offline.subList(keep, offline.size()));
+        ctx.locks().with(id, () -> {
+            later.forEach(m -> ctx.store().storeOffline(id, m));
+            return null;
+        });
         return List.copyOf(offline.subList(0, keep));
+    }
+
+    private static JsonObject withOffline(JsonObject reply, List<String> offline, boolean legacy) {
+        JsonObject copy = reply.deepCopy();
+        copy.remove("offlinemsg");
+        put(copy, "offlinemsg", offlineJson(offline, legacy), legacy);
+        return copy;
     }
 
     private static final int SEED_RECV_BUFFER = 1024;

@@ -18,6 +18,9 @@ public final class Session {
     private final java.util.function.BiConsumer<Long, List<byte[]>> strays;
     private volatile long userId;
     private volatile String name;
+    private volatile boolean everLoggedIn;
+    /** Loop thread only: this connection's request rate, or null when unlimited. */
+    private RateGuard rate;
     /** Loop thread only: live messages that arrived before the login reply went out. */
     private List<byte[]> held;
     private boolean loginReplied;
@@ -58,6 +61,22 @@ public final class Session {
     void login(long id, String userName) {
         this.name = userName;
         this.userId = id;
+        this.everLoggedIn = true;
+    }
+
+    /** Thread-safe: whether anyone ever logged in on this connection. */
+    boolean everLoggedIn() {
+        return everLoggedIn;
+    }
+
+    /** Loop thread only. */
+    RateGuard rate() {
+        return rate;
+    }
+
+    /** Loop thread only. */
+    void rate(RateGuard guard) {
+        this.rate = guard;
     }
 
     /**

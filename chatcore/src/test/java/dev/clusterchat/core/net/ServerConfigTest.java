@@ -24,9 +24,10 @@ class ServerConfigTest {
     @Test
     void withersChangeOneField() {
         ServerConfig c = d.withPort(7000).withIoThreads(3).withIdleTimeout(Duration.ofSeconds(2))
-                .withCloseTimeout(Duration.ofSeconds(1)).withMaxConnections(9).withHost("0.0.0.0");
+                .withCloseTimeout(Duration.ofSeconds(1)).withMaxConnections(9).withHost("0.0.0.0")
+                .withFrameTimeout(Duration.ofSeconds(3)).withKeepAlive(Duration.ZERO);
         assertThat(c).isEqualTo(new ServerConfig("0.0.0.0", 7000, 3, d.maxFrameLength(), d.highWaterMark(),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), 9, d.backlog()));
+                Duration.ofSeconds(2), Duration.ofSeconds(1), 9, d.backlog(), Duration.ofSeconds(3), Duration.ZERO));
     }
 
     @Test
@@ -45,8 +46,10 @@ class ServerConfigTest {
         expect(() -> d.withIdleTimeout(Duration.ofMillis(-1)), "idleTimeout");
         expect(() -> d.withCloseTimeout(Duration.ZERO), "closeTimeout");
         expect(() -> d.withMaxConnections(-1), "maxConnections");
-        expect(() -> new ServerConfig("127.0.0.1", 0, 1, 1024, 1024, Duration.ZERO, Duration.ofSeconds(1), 0, 0),
-                "backlog");
+        expect(() -> new ServerConfig("127.0.0.1", 0, 1, 1024, 1024, Duration.ZERO, Duration.ofSeconds(1), 0, 0,
+                Duration.ZERO, Duration.ZERO), "backlog");
+        expect(() -> d.withFrameTimeout(Duration.ofMillis(-1)), "frameTimeout");
+        expect(() -> d.withKeepAlive(Duration.ofMillis(500)), "keepAlive");
         assertThatThrownBy(() -> d.withHost(null)).isInstanceOf(NullPointerException.class).hasMessage("host");
     }
 

@@ -46,8 +46,20 @@ public final class ChatClient implements AutoCloseable {
     }
 
     public static ChatClient connect(String host, int port, boolean legacy) {
+        return connect(host, port, legacy, -1);
+    }
+
+    /** A client with a small socket receive buffer (SO_RCVBUF), to play a reader that falls behind. */
+    public static ChatClient connectWithReceiveBuffer(int port, int receiveBuffer) {
+        return connect("127.0.0.1", port, false, receiveBuffer);
+    }
+
+    private static ChatClient connect(String host, int port, boolean legacy, int receiveBuffer) {
         try {
             Socket s = new Socket();
+            if (receiveBuffer > 0) {
+                s.setReceiveBufferSize(receiveBuffer);
+            }
             s.connect(new InetSocketAddress(host, port), 5000);
             s.setSoTimeout(5000);
             s.setTcpNoDelay(true);

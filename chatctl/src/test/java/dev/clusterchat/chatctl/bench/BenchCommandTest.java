@@ -38,7 +38,8 @@ class BenchCommandTest {
     static void start() {
         store = new MemoryStore();
         server = new ChatServer(ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
-                .withPasswordIterations(1000), store).start();
+                .withPasswordIterations(1000)
+                .withAbuseLimits(dev.clusterchat.core.service.AbuseLimits.NONE), store).start();
     }
 
     @AfterAll

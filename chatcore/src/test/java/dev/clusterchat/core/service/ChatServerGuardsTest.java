@@ -1,0 +1,237 @@
+package dev.clusterchat.core.service;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.proto.Errno;
+import dev.clusterchat.core.proto.MsgId;
+import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.memory.MemoryStore;
+import dev.clusterchat.core.testsupport.ChatClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The limits that keep one client from hurting the others: rate, login guessing, timeouts, size. */
+@Timeout(60)
+class ChatServerGuardsTest {
+    private final ChatStore store = new MemoryStore();
+    private ChatServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    private void start(AbuseLimits abuse, UnaryOperator<ServerConfig> net) {
+        ChatServerConfig config = ChatServerConfig.defaults(net.apply(ServerConfig.defaults(0).withIoThreads(2)))
+                .withPasswordIterations(1000).withAbuseLimits(abuse);
+        server = new ChatServer(config, store).start();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ChatClient::close);
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+        store.close();
+    }
+
+    private ChatClient client() {
+        ChatClient c = ChatClient.connect(server.port());
+        clients.add(c);
+        return c;
+    }
+
+    private static String ping(int seq) {
+        return "{\"msgid\":" + MsgId.PING + ",\"seq\":" + seq + "}";
+    }
+
+    private static int errno(JsonObject o) {
+        return o.get("errno").getAsInt();
+    }
+
+    @Test
+    void requestsAboveTheRateAreRefusedAndAFloodThatGoesOnIsDisconnected() {
+        start(AbuseLimits.NONE.withRequestRate(1, 5).withRateStrikes(10), n -> n);
+        ChatClient c = client();
+        StringBuilder burst = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            burst.append(ping(i)).append('\n');
+        }
+        c.sendRaw(burst.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (int i = 0; i < 5; i++) {
+            JsonObject r = c.next();
+            assertThat(errno(r)).as(r.toString()).isZero();
+            assertThat(r.get("seq").getAsInt()).isEqualTo(i);
+        }
+        for (int i = 5; i < 15; i++) {
+            JsonObject r = c.next();
+            assertThat(errno(r)).as(r.toString()).isEqualTo(Errno.RATE_LIMITED.code());
+            assertThat(r.get("seq").getAsInt()).isEqualTo(i);
+            assertThat(r.get("errmsg").getAsString()).contains("slow down");
+        }
+        JsonObject last = c.next();
+        assertThat(errno(last)).isEqualTo(Errno.RATE_LIMITED.code());
+        assertThat(last.get("errmsg").getAsString()).contains("closing the connection");
+        assertThat(c.closedByServer()).isTrue();
+        ChatClient polite = client();
+        assertThat(errno(polite.request(ping(1), MsgId.PONG))).as("others are served").isZero();
+    }
+
+    @Test
+    void theRateRefillsOverTime() throws Exception {
+        start(AbuseLimits.NONE.withRequestRate(20, 2).withRateStrikes(100), n -> n);
+        ChatClient c = client();
+        c.send(ping(1)).send(ping(2)).send(ping(3));
+        assertThat(errno(c.next())).isZero();
+        assertThat(errno(c.next())).isZero();
+        assertThat(errno(c.next())).isEqualTo(Errno.RATE_LIMITED.code());
+        Thread.sleep(200); // four tokens' worth at 20 a second
+        assertThat(errno(c.request(ping(4), MsgId.PONG))).isZero();
+        assertThat(errno(c.request(ping(5), MsgId.PONG))).isZero();
+    }
+
+    @Test
+    void guessingOnePasswordIsThrottledEvenForTheRightPassword() throws Exception {
+        start(AbuseLimits.NONE.withLoginFailures(3, 0, Duration.ofSeconds(2)), n -> n);
+        ChatClient c = client();
+        long victim = c.register("victim", "right");
+        long other = c.register("other", "pw");
+        for (int i = 0; i < 3; i++) {
+            assertThat(errno(c.login(victim, "guess" + i))).isEqualTo(Errno.AUTH_FAILED.code());
+        }
+        JsonObject refused = c.login(victim, "right");
+        assertThat(errno(refused)).as(refused.toString()).isEqualTo(Errno.LOGIN_THROTTLED.code());
+        assertThat(refused.get("errmsg").getAsString()).containsPattern("try again in [12] s");
+        assertThat(errno(client().login(other, "pw"))).as("another user from the same address").isZero();
+        Thread.sleep(2_100); // the window ends
+        assertThat(errno(c.login(victim, "right"))).isZero();
+    }
+
+    @Test
+    void guessingAcrossManyIdsIsThrottledPerAddress() {
+        start(AbuseLimits.NONE.withLoginFailures(0, 4, Duration.ofMinutes(1)), n -> n);
+        ChatClient c = client();
+        long real = c.register("real", "pw");
+        for (int i = 0; i < 4; i++) {
+            assertThat(errno(c.login(900_000 + i, "x"))).isEqualTo(Errno.AUTH_FAILED.code());
+        }
+        assertThat(errno(client().login(real, "pw"))).isEqualTo(Errno.LOGIN_THROTTLED.code());
+    }
+
+    @Test
+    void aConnectionThatNeverLogsInIsClosedAfterTheLoginTimeout() {
+        start(AbuseLimits.NONE.withLoginTimeout(Duration.ofMillis(500)), n -> n);
+        ChatClient idle = client();
+        ChatClient user = client();
+        long id = user.register("u", "pw");
+        assertThat(errno(user.login(id, "pw"))).isZero();
+        JsonObject r = idle.next();
+        assertThat(errno(r)).as(r.toString()).isEqualTo(Errno.LOGIN_TIMEOUT.code());
+        assertThat(idle.closedByServer()).isTrue();
+        assertThat(user.quietFor(300)).isTrue();
+        assertThat(errno(user.request(ping(1), MsgId.PONG))).as("the logged-in one stays").isZero();
+    }
+
+    @Test
+    void aConnectionOverTheLimitGetsServerFull() {
+        start(AbuseLimits.NONE, n -> n.withMaxConnections(1));
+        ChatClient first = client();
+        assertThat(errno(first.request(ping(1), MsgId.PONG))).isZero();
+        ChatClient second = client();
+        JsonObject r = second.next();
+        assertThat(errno(r)).as(r.toString()).isEqualTo(Errno.SERVER_FULL.code());
+        assertThat(second.closedByServer()).isTrue();
+    }
+
+    /**
+     * A recipient that stops reading is disconnected at the high-water mark; what it did not get is
+     * stored, and it gets it at its next logins: every message exactly once.
+     */
+    @Test
+    void aRecipientThatStopsReadingIsDroppedAndLosesNothing() {
+        start(AbuseLimits.NONE, n -> n.withMaxFrameLength(16 * 1024).withHighWaterMark(64 * 1024));
+        ChatClient sender = client();
+        long a = sender.register("a", "pw");
+        long b = sender.register("b", "pw");
+        assertThat(errno(sender.login(a, "pw"))).isZero();
+        ChatClient slow = ChatClient.connectWithReceiveBuffer(server.port(), 4096);
+        clients.add(slow);
+        assertThat(errno(slow.login(b, "pw"))).isZero();
+
+        String pad = "x".repeat(1000);
+        int sent = 0;
+        while (server.onlineUsers() == 2 && sent < 20_000) {
+            chat(sender, b, sent++ + ":" + pad);
+        }
+        assertThat(server.onlineUsers()).as("the slow reader was dropped").isEqualTo(1);
+        // ten more while it is away
+        for (int i = 0; i < 10; i++) {
+            chat(sender, b, sent++ + ":" + pad);
+        }
+
+        Map<Integer, Integer> got = new HashMap<>();
+        try {
+            while (true) {
+                count(got, slow.next());
+            }
+        } catch (UncheckedIOException | com.google.gson.JsonSyntaxException closed) {
+            // EOF, or the frame cut when it was dropped (that one was stored)
+        }
+        for (int round = 0; round < 100; round++) {
+            ChatClient again = client();
+            JsonObject login = again.login(b, "pw");
+            assertThat(errno(login)).as(login.toString()).isZero();
+            for (JsonElement e : login.getAsJsonArray("offlinemsg")) {
+                count(got, e.getAsJsonObject());
+            }
+            boolean more = login.has("offlinemore") && login.get("offlinemore").getAsBoolean();
+            again.close();
+            if (!more) {
+                break;
+            }
+            awaitOffline(b);
+        }
+        List<Integer> wrong = new ArrayList<>();
+        for (int i = 0; i < sent; i++) {
+            if (got.getOrDefault(i, 0) != 1) {
+                wrong.add(i);
+            }
+        }
+        assertThat(wrong).as("messages not received exactly once (of " + sent + ")").isEmpty();
+        assertThat(got).hasSize(sent);
+    }
+
+    private static void chat(ChatClient from, long to, String text) {
+        JsonObject m = new JsonObject();
+        m.addProperty("msgid", MsgId.ONE_CHAT);
+        m.addProperty("toid", to);
+        m.addProperty("msg", text);
+        JsonObject ack = from.request(m.toString(), MsgId.ONE_CHAT_ACK);
+        assertThat(errno(ack)).as(ack.toString()).isZero();
+    }
+
+    private void awaitOffline(long user) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (server.onlineUsers() > 1 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+    }
+
+    private static void count(Map<Integer, Integer> got, JsonObject m) {
+        if (m.get("msgid").getAsInt() != MsgId.ONE_CHAT) {
+            return;
+        }
+        String text = m.get("msg").getAsString();
+        got.merge(Integer.parseInt(text.substring(0, text.indexOf(':'))), 1, Integer::sum);
+    }
+}
