@@ -55,6 +55,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     private EventLoop.Timer idleTimer;
     private EventLoop.Timer closeTimer;
     private Object attachment;
+    /** Set once, on the loop thread, when the close begins. */
+    private volatile CloseReason closeReason;
+    /** Loop thread only: the reason to record if a handler closes during the callback under way. */
+    private CloseReason closingFor;
 
     Connection(long id, EventLoop loop, SocketChannel channel, FrameHandler handler, ServerConfig config,
                Runnable onClosed) {
@@ -119,6 +123,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         return legacy;
     }
 
+    /** Thread-safe: why the connection ended, or null while it is open. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
     /** Loop thread only: the object the application keeps with this connection (its session). */
     public Object attachment() {
         return attachment;
@@ -166,7 +175,13 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         int pending = output.readableBytes();
         if (pending > config.highWaterMark() && !highWaterFired) {
             highWaterFired = true;
-            handler.onHighWaterMark(this, pending);
+            CloseReason outer = closingFor;
+            closingFor = CloseReason.HIGH_WATER;
+            try {
+                handler.onHighWaterMark(this, pending);
+            } finally {
+                closingFor = outer;
+            }
         }
     }
 
@@ -214,6 +229,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (state != OPEN) {
             return;
         }
+        noteCloseReason(null);
         state = CLOSING;
         if (inputEnded && (output == null || output.isEmpty())) {
             closeNow();
@@ -227,6 +243,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (state == CLOSED) {
             return;
         }
+        noteCloseReason(null);
         state = CLOSED;
         if (idleTimer != null) {
             idleTimer.cancel();
@@ -270,12 +287,26 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
     }
 
+    /**
+     * Loop thread only: records why the connection ends, the first time it is asked: the given
+     * reason, else the callback under way's, else the peer's if its FIN came first, else the server's.
+     */
+    private void noteCloseReason(CloseReason reason) {
+        if (closeReason == null) {
+            closeReason = reason != null ? reason
+                    : closingFor != null ? closingFor
+                    : inputEnded ? CloseReason.PEER : CloseReason.SERVER;
+        }
+    }
+
     @Override
     public void onFailure(Throwable t) {
         if (t instanceof IOException) {
             LOG.log(Level.FINE, "connection " + id + " I/O error", t);
+            noteCloseReason(CloseReason.PEER); // reset by the peer, broken pipe
         } else {
             LOG.log(Level.WARNING, "connection " + id + " failed; closing it", t);
+            noteCloseReason(CloseReason.ERROR);
         }
         closeNow();
     }
@@ -321,6 +352,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
                 handler.onInputEnded(this);
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "onInputEnded threw for connection " + id, t);
+                noteCloseReason(CloseReason.ERROR);
                 closeInLoop();
             }
         } else if (queuedForFlush && state == OPEN) {
@@ -381,6 +413,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             handler.onFrame(this, frame);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "handler threw on connection " + id + "; closing it", t);
+            noteCloseReason(CloseReason.ERROR);
             closeNow();
         }
         return state == OPEN;
@@ -388,10 +421,14 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
 
     @Override
     public boolean onError(FrameError error) {
+        if (error == FrameError.TOO_LONG) {
+            closingFor = CloseReason.FRAME_ERROR; // the connection ends: whoever closes it, this is why
+        }
         try {
             handler.onFrameError(this, error);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "frame error handler threw on connection " + id, t);
+            noteCloseReason(CloseReason.ERROR);
             closeNow();
         }
         return state == OPEN && error != FrameError.TOO_LONG;
@@ -443,7 +480,12 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         long idleNanos = config.idleTimeout().toNanos();
         long quiet = System.nanoTime() - lastReadNanos;
         if (quiet >= idleNanos) {
-            handler.onIdle(this);
+            closingFor = CloseReason.IDLE;
+            try {
+                handler.onIdle(this);
+            } finally {
+                closingFor = null;
+            }
             if (state == OPEN) {
                 idleTimer = loop.schedule(idleNanos, TimeUnit.NANOSECONDS, this::checkIdle);
             }
