@@ -3,6 +3,7 @@ package dev.clusterchat.core.service;
 import dev.clusterchat.core.net.ServerConfig;
 
 import java.util.Objects;
+import java.util.logging.Level;
 
 /**
  * Everything a {@link ChatServer} needs besides its store. Validated eagerly.
@@ -12,12 +13,15 @@ import java.util.Objects;
  * @param passwordIterations     PBKDF2 cost of new password hashes
  * @param maxQueuedPerConnection requests one connection may have waiting before it gets BUSY
  * @param limits                 protocol field limits
+ * @param connectionLogLevel     level of the one log line per connection event (opened, logged in,
+ *                               logged out, closed); FINE by default, so INFO logs stay quiet
  */
 public record ChatServerConfig(ServerConfig net, int workerThreads, int passwordIterations,
-                               int maxQueuedPerConnection, ChatLimits limits) {
+                               int maxQueuedPerConnection, ChatLimits limits, Level connectionLogLevel) {
     public ChatServerConfig {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(connectionLogLevel, "connectionLogLevel");
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads cannot be less than 1: " + workerThreads);
         }
@@ -32,18 +36,22 @@ public record ChatServerConfig(ServerConfig net, int workerThreads, int password
     /** Defaults around the given network config. */
     public static ChatServerConfig defaults(ServerConfig net) {
         return new ChatServerConfig(net, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS);
+                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS, Level.FINE);
     }
 
     public ChatServerConfig withPasswordIterations(int n) {
-        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits);
+        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits, connectionLogLevel);
     }
 
     public ChatServerConfig withLimits(ChatLimits l) {
-        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l);
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l, connectionLogLevel);
     }
 
     public ChatServerConfig withWorkerThreads(int n) {
-        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits);
+        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits, connectionLogLevel);
+    }
+
+    public ChatServerConfig withConnectionLogLevel(Level level) {
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, limits, level);
     }
 }

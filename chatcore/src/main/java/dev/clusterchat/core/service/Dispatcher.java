@@ -54,8 +54,10 @@ public final class Dispatcher implements FrameHandler {
     private final int maxQueuedPerConnection;
     private final Consumer<Session> onDisconnect;
     private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
+    private final Telemetry telemetry;
 
     private Dispatcher(Builder b) {
+        this.telemetry = b.telemetry;
         this.strays = b.strays;
         this.routes = Map.copyOf(b.routes);
         this.fallback = new Route(b.fallback, false, Mode.LOOP);
@@ -71,6 +73,7 @@ public final class Dispatcher implements FrameHandler {
     @Override
     public void onOpen(Connection c) {
         c.attach(new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays));
+        telemetry.opened(c);
     }
 
     @Override
@@ -91,8 +94,9 @@ public final class Dispatcher implements FrameHandler {
             sendError(c, MsgId.ERROR, e.errno(), e.getMessage(), seq);
             return;
         }
+        telemetry.request(msgid);
         Route route = routes.getOrDefault(msgid, fallback);
-        Request request = new Request(session, msgid, body);
+        Request request = new Request(session, msgid, body, telemetry);
         if (route.mode == Mode.LOOP) {
             run(route, request);
         } else if (!session.serial().offer(() -> run(route, request))) {
@@ -151,12 +155,14 @@ public final class Dispatcher implements FrameHandler {
     @Override
     public void onClose(Connection c) {
         Session session = (Session) c.attachment();
+        telemetry.closed(c, session == null ? 0 : session.userId());
         if (session != null && onDisconnect != null) {
             session.serial().submit(() -> onDisconnect.accept(session));
         }
     }
 
-    private static void sendError(Connection c, int msgid, Errno errno, String message, JsonElement seq) {
+    private void sendError(Connection c, int msgid, Errno errno, String message, JsonElement seq) {
+        telemetry.errorReply(MsgId.ERROR, errno);
         c.sendEncoded(Request.errorReply(msgid, errno, message, seq).toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -215,6 +221,7 @@ public final class Dispatcher implements FrameHandler {
             throw new ChatException(Errno.UNKNOWN_MSGID, "unknown msgid " + r.msgid());
         };
         private int maxQueuedPerConnection = 256;
+        private Telemetry telemetry = new Telemetry(new dev.clusterchat.core.metrics.ChatMetrics(), Level.FINE);
         private Consumer<Session> onDisconnect;
         private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
                 (user, frames) -> LOG.warning(frames.size() + " held messages for user " + user + " dropped: no route back");
@@ -261,6 +268,12 @@ public final class Dispatcher implements FrameHandler {
         /** Receives, on a loop thread, live messages a session held for a user who is gone (route them again). */
         public Builder onStrayMessages(java.util.function.BiConsumer<Long, java.util.List<byte[]>> handler) {
             this.strays = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Where requests, errors and connection events are counted and logged. */
+        Builder telemetry(Telemetry t) {
+            this.telemetry = Objects.requireNonNull(t, "telemetry");
             return this;
         }
 

@@ -107,6 +107,12 @@ final class FlakyStore implements ChatStore {
     }
 
     @Override
+    public void check() {
+        read();
+        inner.check();
+    }
+
+    @Override
     public void close() {
         inner.close();
     }
