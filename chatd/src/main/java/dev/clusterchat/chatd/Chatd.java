@@ -37,16 +37,19 @@ import java.util.logging.Logger;
                 "embedded H2 database under ./chatd-data (it survives restarts).",
                 ""},
         footer = {"",
-                "Every option can also be set by an environment variable CHATD_<OPTION> (CHATD_PORT=6001,",
-                "CHATD_ADMIN_PORT=9100, CHATD_DB_PASSWORD=...) or in the properties file named by --config",
-                "or CHATD_CONFIG, one option a line, named without its dashes (port=6001, db-user=chat).",
-                "The command line wins over the environment, which wins over the file; the defaults above",
-                "come last. A bad value from either is reported like a bad flag.",
+                "Every option can also come from an environment variable CHATD_<OPTION>",
+                "(CHATD_PORT=6001, CHATD_ADMIN_PORT=9100, CHATD_DB_PASSWORD=...) or from the",
+                "properties file named by --config or CHATD_CONFIG: one option a line, named",
+                "without its dashes (port=6001, db-user=chat). The command line wins over the",
+                "environment, which wins over the file; the defaults above come last. A bad",
+                "value from either is reported like a bad flag.",
                 "",
-                "Admin endpoint (--admin-port): GET /health (liveness), /health/ready (200, or 503 naming",
-                "the store or cluster that is down), /metrics (Prometheus text). See docs/OPERATIONS.md.",
+                "Admin endpoint (--admin-port): GET /health (liveness), /health/ready (200, or",
+                "503 naming the store or cluster that is down), /metrics (Prometheus text).",
+                "See docs/OPERATIONS.md.",
                 "",
-                "Exit codes: 0 stopped cleanly, 1 could not start (port, database), 2 bad options."})
+                "Exit codes: 0 stopped cleanly, 1 could not start (port, database),",
+                "2 bad options."})
 public final class Chatd implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Chatd.class.getName());
 

@@ -70,7 +70,8 @@ class ChatdTest {
         return run(Map.of(), err, args);
     }
 
-    private static int run(Map<String, String> env, StringWriter err, String... args) {
+    /** Runs chatd in this thread with this environment to its exit code; its stderr goes to {@code err}. */
+    static int run(Map<String, String> env, StringWriter err, String... args) {
         CommandLine cmd = Chatd.commandLine(new Chatd(), env);
         cmd.setErr(new PrintWriter(err, true));
         cmd.setOut(new PrintWriter(new StringWriter(), true));

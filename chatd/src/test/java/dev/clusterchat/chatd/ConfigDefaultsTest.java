@@ -2,10 +2,8 @@ package dev.clusterchat.chatd;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +24,6 @@ class ConfigDefaultsTest {
         Chatd chatd = new Chatd();
         Chatd.commandLine(chatd, env).parseArgs(args);
         return chatd;
-    }
-
-    /** Runs chatd to its exit code; what it printed on stderr goes to {@code err}. */
-    private int run(Map<String, String> env, StringWriter err, String... args) {
-        CommandLine cmd = Chatd.commandLine(new Chatd(), env);
-        cmd.setErr(new PrintWriter(err, true));
-        cmd.setOut(new PrintWriter(new StringWriter(), true));
-        return cmd.execute(args);
     }
 
     @Test
@@ -82,7 +72,7 @@ class ConfigDefaultsTest {
     void aBadValueFromTheFileIsOneLineNamingItAndExit2() throws IOException {
         Path f = file("port=sixty\n");
         StringWriter err = new StringWriter();
-        assertThat(run(Map.of(), err, "--config", f.toString(), "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of(), err, "--config", f.toString(), "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString().lines().findFirst().orElseThrow())
                 .isEqualTo("chatd: Invalid value for option '--port': 'sixty' is not an int (from config file " + f + ")");
         assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
@@ -91,24 +81,24 @@ class ConfigDefaultsTest {
     @Test
     void aBadValueFromTheEnvironmentIsOneLineNamingItAndExit2() {
         StringWriter err = new StringWriter();
-        assertThat(run(Map.of("CHATD_ADMIN_PORT", "x"), err, "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_ADMIN_PORT", "x"), err, "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err.toString()).startsWith("chatd: Invalid value for option '--admin-port': 'x' is not an int"
                 + " (from environment variable CHATD_ADMIN_PORT)\n");
         StringWriter err2 = new StringWriter();
-        assertThat(run(Map.of("CHATD_IO_THREADS", "0"), err2, "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_IO_THREADS", "0"), err2, "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err2.toString()).startsWith("chatd: ioThreads cannot be less than 1").doesNotContain("\tat ");
         StringWriter err3 = new StringWriter();
-        assertThat(run(Map.of("CHATD_CONNECTION_LOG_LEVEL", "LOUD"), err3, "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_CONNECTION_LOG_LEVEL", "LOUD"), err3, "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err3.toString()).startsWith("chatd: --connection-log-level: unknown level 'LOUD'");
         StringWriter err4 = new StringWriter();
-        assertThat(run(Map.of("CHATD_ADMIN_PORT", "70000"), err4, "--data-dir", dir.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_ADMIN_PORT", "70000"), err4, "--data-dir", dir.toString())).isEqualTo(2);
         assertThat(err4.toString()).startsWith("chatd: --admin-port must be between 0 and 65535: 70000");
     }
 
     @Test
     void aBadFlagIsNotBlamedOnTheEnvironment() {
         StringWriter err = new StringWriter();
-        assertThat(run(Map.of("CHATD_PORT", "6001"), err, "--port", "sixty")).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_PORT", "6001"), err, "--port", "sixty")).isEqualTo(2);
         assertThat(err.toString()).startsWith("chatd: Invalid value for option '--port': 'sixty' is not an int\n");
     }
 
@@ -116,11 +106,11 @@ class ConfigDefaultsTest {
     void anUnknownKeyOrAMissingFileIsOneLineAndExit2() throws IOException {
         Path f = file("prot=6001\nport=6001\nhelp=true\n");
         StringWriter err = new StringWriter();
-        assertThat(run(Map.of(), err, "--config", f.toString())).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of(), err, "--config", f.toString())).isEqualTo(2);
         assertThat(err.toString()).startsWith("chatd: config file " + f + ": unknown options help, prot (keys are option names");
         StringWriter err2 = new StringWriter();
         Path missing = dir.resolve("missing.properties");
-        assertThat(run(Map.of("CHATD_CONFIG", missing.toString()), err2)).isEqualTo(2);
+        assertThat(ChatdTest.run(Map.of("CHATD_CONFIG", missing.toString()), err2)).isEqualTo(2);
         assertThat(err2.toString()).startsWith("chatd: cannot read config file " + missing + ": no such file\n");
     }
 

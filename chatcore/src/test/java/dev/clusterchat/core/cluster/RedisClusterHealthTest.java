@@ -1,5 +1,6 @@
 package dev.clusterchat.core.cluster;
 
+import dev.clusterchat.core.testsupport.Await;
 import dev.clusterchat.core.testsupport.RedisPrefix;
 import dev.clusterchat.core.testsupport.TcpProxy;
 import org.junit.jupiter.api.Test;
@@ -8,27 +9,13 @@ import org.junit.jupiter.api.Timeout;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** {@link RedisCluster#healthy()} follows what the heartbeat sees when the network to Redis is cut and restored. */
 @Timeout(60)
 class RedisClusterHealthTest {
-    private static void eventually(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
-
     @Test
     void unhealthyWhileRedisIsCutOffHealthyAgainAfterRecovery() throws Exception {
         AtomicInteger recoveries = new AtomicInteger();
@@ -52,9 +39,9 @@ class RedisClusterHealthTest {
             });
             assertThat(cluster.healthy()).isTrue();
             proxy.cut();
-            eventually(() -> !cluster.healthy(), "the heartbeat to notice the cut");
+            Await.until(() -> !cluster.healthy(), Duration.ofSeconds(20), "the heartbeat to notice the cut");
             proxy.restore();
-            eventually(cluster::healthy, "the heartbeat to recover");
+            Await.until(cluster::healthy, Duration.ofSeconds(20), "the heartbeat to recover");
             assertThat(recoveries.get()).as("healthy again only after the recovery ran").isPositive();
         }
     }

@@ -6,6 +6,7 @@ import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.memory.MemoryStore;
+import dev.clusterchat.core.testsupport.Await;
 import dev.clusterchat.core.testsupport.ChatClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -17,15 +18,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /** What a running server counts, reports as health and logs per connection, driven over real TCP. */
 @Timeout(30)
@@ -57,17 +55,6 @@ class ChatServerMetricsTest {
 
     private double metric(String name, String... labels) {
         return server.metrics().value(name, labels).orElseThrow(() -> new AssertionError("no sample " + name));
-    }
-
-    /** Waits for a count that the server updates after the client's action returned (a close). */
-    private static void eventually(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
-        }
     }
 
     @Test
@@ -106,8 +93,10 @@ class ChatServerMetricsTest {
         assertThat(metric("chat_connections_accepted_total")).isEqualTo(2);
         assertThat(metric("chat_connections_open")).isEqualTo(2);
         b.close();
-        eventually(() -> metric("chat_connections_closed_total", "reason", "peer") == 1, "bob's close to count");
-        eventually(() -> metric("chat_users_online") == 1, "bob to go offline");
+        // counted after the client's close returned: wait for it
+        Await.until(() -> metric("chat_connections_closed_total", "reason", "peer") == 1, Duration.ofSeconds(10),
+                "bob's close to count");
+        Await.until(() -> metric("chat_users_online") == 1, Duration.ofSeconds(10), "bob to go offline");
         assertThat(metric("chat_connections_open")).isEqualTo(1);
         assertThat(metric("chat_connections_closed_total", "reason", "idle")).isZero();
     }
