@@ -96,6 +96,7 @@ public final class AdminServer implements AutoCloseable {
         http = null;
     }
 
+    /** Thread-safe: the same as {@link #stop()}. */
     @Override
     public void close() {
         stop();

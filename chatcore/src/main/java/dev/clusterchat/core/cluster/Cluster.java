@@ -57,7 +57,7 @@ public interface Cluster extends AutoCloseable {
     void requestSync(String nodeId, long userId);
 
     /**
-     * Whether the backend answered lately and the node has recovered from any outage (for
+     * Thread-safe: whether the backend answered lately and the node has recovered from any outage (for
      * readiness checks). Never blocks: it reports what heartbeats and calls saw. A single node is
      * always healthy.
      */

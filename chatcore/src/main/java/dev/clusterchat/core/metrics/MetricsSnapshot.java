@@ -54,17 +54,18 @@ public record MetricsSnapshot(List<Family> families) {
         families = List.copyOf(families);
     }
 
+    /** Thread-safe: a new builder, for one caller. */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** The family with this name, if any. */
+    /** Thread-safe: the family with this name, if any. */
     public Optional<Family> family(String name) {
         return families.stream().filter(f -> f.name().equals(name)).findFirst();
     }
 
     /**
-     * The value of the first sample with this name whose labels include the given pairs
+     * Thread-safe: the value of the first sample with this name whose labels include the given pairs
      * ({@code "reason", "idle"}), if any.
      */
     public OptionalDouble value(String sampleName, String... labelPairs) {

@@ -15,7 +15,7 @@ public enum CloseReason {
     /** A handler or the server failed unexpectedly while serving it. */
     ERROR;
 
-    /** The lower-case name used in logs and metric labels, e.g. {@code high_water}. */
+    /** Thread-safe: the lower-case name used in logs and metric labels, e.g. {@code high_water}. */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

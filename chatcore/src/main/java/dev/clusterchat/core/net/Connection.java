@@ -287,10 +287,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
     }
 
-    /**
-     * Loop thread only: records why the connection ends, the first time it is asked: the given
-     * reason, else the callback under way's, else the peer's if its FIN came first, else the server's.
-     */
+    /** Loop thread only, first call wins: the given reason, else the callback's, else PEER after a FIN, else SERVER. */
     private void noteCloseReason(CloseReason reason) {
         if (closeReason == null) {
             closeReason = reason != null ? reason

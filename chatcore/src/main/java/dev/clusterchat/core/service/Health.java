@@ -26,7 +26,7 @@ public record Health(List<Component> components) {
         components = List.copyOf(components);
     }
 
-    /** Whether every component is up. */
+    /** Thread-safe: whether every component is up. */
     public boolean ready() {
         return components.stream().allMatch(Component::up);
     }

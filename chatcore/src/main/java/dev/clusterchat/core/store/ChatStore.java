@@ -86,7 +86,7 @@ public interface ChatStore extends AutoCloseable {
     List<String> takeOffline(long userId);
 
     /**
-     * Returns if the store can serve calls now, or throws {@link StoreException} saying why not (for
+     * Thread-safe: returns if the store can serve calls now, or throws {@link StoreException} saying why not (for
      * readiness checks). Blocks for a round trip to the database at most; an in-memory store is
      * always ready.
      */
