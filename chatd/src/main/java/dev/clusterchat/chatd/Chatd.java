@@ -1,5 +1,6 @@
 package dev.clusterchat.chatd;
 
+import dev.clusterchat.core.admin.AdminServer;
 import dev.clusterchat.core.cluster.Cluster;
 import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.cluster.RedisCluster;
@@ -18,8 +19,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
@@ -34,8 +37,20 @@ import java.util.logging.Logger;
                 "With no options it serves port 6000 on all interfaces, keeping its data in an",
                 "embedded H2 database under ./chatd-data (it survives restarts).",
                 ""},
-        footer = {"", "Environment: CHATD_DB_USER, CHATD_DB_PASSWORD stand in for --db-user, --db-password.",
-                "Exit codes: 0 stopped cleanly, 1 could not start (port, database), 2 bad options."})
+        footer = {"",
+                "Every option can also come from an environment variable CHATD_<OPTION>",
+                "(CHATD_PORT=6001, CHATD_ADMIN_PORT=9100, CHATD_DB_PASSWORD=...) or from the",
+                "properties file named by --config or CHATD_CONFIG: one option a line, named",
+                "without its dashes (port=6001, db-user=chat). The command line wins over the",
+                "environment, which wins over the file; the defaults above come last. A bad",
+                "value from either is reported like a bad flag.",
+                "",
+                "Admin endpoint (--admin-port): GET /health (liveness), /health/ready (200, or",
+                "503 naming the store or cluster that is down), /metrics (Prometheus text).",
+                "See docs/OPERATIONS.md.",
+                "",
+                "Exit codes: 0 stopped cleanly, 1 could not start (port, database),",
+                "2 bad options."})
 public final class Chatd implements Callable<Integer> {
     private static final Logger LOG = Logger.getLogger(Chatd.class.getName());
 
@@ -57,10 +72,10 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "JDBC-URL", description = "Database instead of the embedded one, e.g. jdbc:mariadb://127.0.0.1:3306/chat. The schema is created if missing.")
     String dbUrl;
 
-    @Option(names = "--db-user", paramLabel = "USER", defaultValue = "${env:CHATD_DB_USER}", description = "Database user (default: $CHATD_DB_USER).")
+    @Option(names = "--db-user", paramLabel = "USER", description = "Database user (or $CHATD_DB_USER).")
     String dbUser;
 
-    @Option(names = "--db-password", paramLabel = "PASSWORD", defaultValue = "${env:CHATD_DB_PASSWORD}", description = "Database password (default: $CHATD_DB_PASSWORD).")
+    @Option(names = "--db-password", paramLabel = "PASSWORD", description = "Database password (or $CHATD_DB_PASSWORD, which keeps it out of the process list).")
     String dbPassword;
 
     @Option(names = "--db-pool", paramLabel = "N", defaultValue = "8", description = "Database connections kept open (default: ${DEFAULT-VALUE}).")
@@ -126,24 +141,39 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
+    @Option(names = "--connection-log-level", paramLabel = "LEVEL", defaultValue = "FINE", description = "Level of the one log line per connection event: opened (with the address), logged in, logged out, closed (with the reason). At the default, ${DEFAULT-VALUE}, an INFO log leaves them out; INFO shows them, OFF drops them.")
+    String connectionLogLevel;
+
+    @Option(names = "--admin-port", paramLabel = "PORT", description = "Serve the admin endpoint (health, readiness, metrics) over HTTP on this port; 0 picks a free one (logged). Off unless given.")
+    Integer adminPort;
+
+    @Option(names = "--admin-host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address of the admin endpoint (default: ${DEFAULT-VALUE}, this machine only).")
+    String adminHost;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Properties file of option values, e.g. port=6001 (see below).")
+    Path config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private volatile ChatServer running;
+    private volatile AdminServer admin;
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(new Chatd(), System.getenv()).execute(args));
     }
 
-    static CommandLine commandLine() {
-        return Cli.configure(new CommandLine(new Chatd()));
+    /** chatd's command line, taking option values from this environment and --config too. */
+    static CommandLine commandLine(Chatd chatd, Map<String, String> env) {
+        return Cli.configure(new CommandLine(chatd).setDefaultValueProvider(new ConfigDefaults(env)));
     }
 
     @Override
     public Integer call() throws Exception {
         Logs.configure(logLevel, spec.commandLine());
         ChatServerConfig config = config();
+        InetSocketAddress adminAddress = adminAddress();
         Cluster cluster = cluster();
         ChatStore store = openStore();
         if (initDb) {
@@ -158,12 +188,27 @@ public final class Chatd implements Callable<Integer> {
             store.close();
             throw new Cli.StartupException(e.getMessage());
         }
+        if (adminAddress != null) {
+            try {
+                admin = new AdminServer(adminAddress, server).start();
+            } catch (UncheckedIOException e) {
+                server.stop(Duration.ofSeconds(10));
+                store.close();
+                throw new Cli.StartupException(e.getMessage());
+            }
+        }
         running = server;
         LOG.info("chatd listening on " + host + ":" + server.port() + " with " + ioThreads + " I/O loops, store "
                 + describeStore() + (redis == null ? ", single node" : ", node '" + cluster.nodeId() + "' of the cluster at " + redis));
+        if (admin != null) {
+            LOG.info("chatd admin endpoint on http://" + adminHost + ":" + admin.port() + "/ (/health, /health/ready, /metrics)");
+        }
         Signals.onStop(stopRequested::countDown);
         stopRequested.await();
         LOG.info("chatd stopping: closing " + server.connections() + " connections, " + server.onlineUsers() + " users online");
+        if (admin != null) {
+            admin.stop();
+        }
         server.stop(Duration.ofSeconds(10));
         store.close();
         LOG.info("chatd stopped");
@@ -178,6 +223,11 @@ public final class Chatd implements Callable<Integer> {
     /** The running server, or null before start (for tests). */
     ChatServer server() {
         return running;
+    }
+
+    /** The admin endpoint, or null if it is off or not started yet (for tests). */
+    AdminServer admin() {
+        return admin;
     }
 
     ChatServerConfig config() {
@@ -198,10 +248,22 @@ public final class Chatd implements Callable<Integer> {
                     .withLoginFailures(loginFailuresPerUser, loginFailuresPerAddress, Duration.ofSeconds(loginFailureWindowSeconds))
                     .withLoginTimeout(Duration.ofSeconds(loginTimeoutSeconds));
             return ChatServerConfig.defaults(net).withWorkerThreads(workers).withPasswordIterations(passwordIterations)
-                    .withLimits(limits).withAbuseLimits(abuse);
+                    .withLimits(limits).withAbuseLimits(abuse)
+                    .withConnectionLogLevel(Logs.level(connectionLogLevel, "--connection-log-level", spec.commandLine()));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** Where the admin endpoint listens, or null if it is off. */
+    private InetSocketAddress adminAddress() {
+        if (adminPort == null) {
+            return null;
+        }
+        if (adminPort < 0 || adminPort > 65535) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--admin-port must be between 0 and 65535: " + adminPort);
+        }
+        return new InetSocketAddress(adminHost, adminPort);
     }
 
     private Cluster cluster() {

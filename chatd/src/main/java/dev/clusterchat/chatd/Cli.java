@@ -23,7 +23,9 @@ final class Cli {
         return cmd
                 .setParameterExceptionHandler((ex, args) -> {
                     PrintWriter err = ex.getCommandLine().getErr();
-                    err.println("chatd: " + ex.getMessage());
+                    String source = ex.getCommandLine().getDefaultValueProvider() instanceof ConfigDefaults d
+                            ? d.sourceOf(ex) : null;
+                    err.println("chatd: " + ex.getMessage() + (source == null ? "" : " (from " + source + ")"));
                     err.println("Try 'chatd --help' for more information.");
                     return EXIT_USAGE;
                 })

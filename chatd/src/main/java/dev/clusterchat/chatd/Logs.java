@@ -17,13 +17,7 @@ final class Logs {
     }
 
     static void configure(String levelName, CommandLine cmd) {
-        Level level;
-        try {
-            level = Level.parse(levelName.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cmd,
-                    "--log-level: unknown level '" + levelName + "' (use SEVERE, WARNING, INFO or FINE)");
-        }
+        Level level = level(levelName, "--log-level", cmd);
         System.setProperty("java.util.logging.SimpleFormatter.format",
                 "%1$tF %1$tT.%1$tL %4$-7s %3$s: %5$s%6$s%n");
         Logger root = Logger.getLogger("");
@@ -39,6 +33,16 @@ final class Logs {
         if (level.intValue() > Level.FINE.intValue()) {
             mariadb = Logger.getLogger("org.mariadb.jdbc");
             mariadb.setLevel(Level.SEVERE);
+        }
+    }
+
+    /** The level with this name (any case), or a usage error naming the option. */
+    static Level level(String name, String option, CommandLine cmd) {
+        try {
+            return Level.parse(name.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cmd,
+                    option + ": unknown level '" + name + "' (use SEVERE, WARNING, INFO, FINE or OFF)");
         }
     }
 }

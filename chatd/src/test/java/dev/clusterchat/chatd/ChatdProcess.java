@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,6 +26,12 @@ final class ChatdProcess implements AutoCloseable {
 
     /** Starts {@code java -jar target/chatd.jar --port 0 --host 127.0.0.1 args...} and waits for its port. */
     static ChatdProcess start(Path logDir, String name, String... args) throws IOException, InterruptedException {
+        return start(logDir, name, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, String, String...)}, with these variables added to the child's environment. */
+    static ChatdProcess start(Path logDir, String name, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         Path jar = Path.of("target", "chatd.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("target/chatd.jar is missing: run the package phase first");
@@ -33,7 +40,9 @@ final class ChatdProcess implements AutoCloseable {
                 "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--host", "127.0.0.1", "--password-iterations", "1000"));
         cmd.addAll(List.of(args));
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.readString(log));

@@ -10,12 +10,20 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.ConnectException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** chatd in-process: options, one-line errors, and data that survives a restart. */
 @Timeout(60)
@@ -26,11 +34,16 @@ class ChatdTest {
     /** A chatd running on a thread; {@link #stop()} returns its exit code. */
     private static final class Running {
         final Chatd chatd = new Chatd();
-        final CommandLine cmd = Cli.configure(new CommandLine(chatd));
+        final CommandLine cmd;
         final StringWriter err = new StringWriter();
         final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
         Running(String... args) throws Exception {
+            this(Map.of(), args);
+        }
+
+        Running(Map<String, String> env, String... args) throws Exception {
+            cmd = Chatd.commandLine(chatd, env);
             cmd.setErr(new PrintWriter(err, true));
             Thread t = new Thread(() -> exit.complete(cmd.execute(args)), "chatd-under-test");
             t.setDaemon(true);
@@ -54,7 +67,12 @@ class ChatdTest {
     }
 
     private static int run(StringWriter err, String... args) {
-        CommandLine cmd = Chatd.commandLine();
+        return run(Map.of(), err, args);
+    }
+
+    /** Runs chatd in this thread with this environment to its exit code; its stderr goes to {@code err}. */
+    static int run(Map<String, String> env, StringWriter err, String... args) {
+        CommandLine cmd = Chatd.commandLine(new Chatd(), env);
         cmd.setErr(new PrintWriter(err, true));
         cmd.setOut(new PrintWriter(new StringWriter(), true));
         return cmd.execute(args);
@@ -82,6 +100,34 @@ class ChatdTest {
         } finally {
             assertThat(second.stop()).isZero();
         }
+    }
+
+    @Test
+    void adminPortServesHealthReadinessAndMetricsUntilStop() throws Exception {
+        Running chatd = new Running("--port", "0", "--host", "127.0.0.1", "--data-dir", dir.toString(),
+                "--password-iterations", "1000", "--admin-port", "0");
+        int adminPort = chatd.chatd.admin().port();
+        HttpClient http = HttpClient.newHttpClient();
+        try {
+            assertThat(get(http, adminPort, "/health").statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = get(http, adminPort, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"store\":{\"status\":\"up\"", "\"cluster\":{\"status\":\"up\"");
+            try (ChatClient c = ChatClient.connect(chatd.port())) {
+                c.register("admin test", "pw");
+                assertThat(get(http, adminPort, "/metrics").body())
+                        .contains("\nchat_requests_total{msgid=\"4\"} 1\n", "\nchat_connections_open 1\n",
+                                "chat_store_call_seconds_count{op=\"createUser\"} 1\n");
+            }
+        } finally {
+            assertThat(chatd.stop()).isZero();
+        }
+        assertThatThrownBy(() -> get(http, adminPort, "/health")).as("stopped with chatd").isInstanceOf(ConnectException.class);
+    }
+
+    private static HttpResponse<String> get(HttpClient http, int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -122,7 +168,7 @@ class ChatdTest {
     @Test
     void initDbAppliesTheSchemaAndExits() {
         StringWriter out = new StringWriter();
-        CommandLine cmd = Chatd.commandLine();
+        CommandLine cmd = Chatd.commandLine(new Chatd(), Map.of());
         cmd.setOut(new PrintWriter(out, true));
         cmd.setErr(new PrintWriter(new StringWriter(), true));
         assertThat(cmd.execute("--init-db", "--data-dir", dir.toString())).isZero();
@@ -160,10 +206,11 @@ class ChatdTest {
     @Test
     void helpAndVersion() {
         StringWriter out = new StringWriter();
-        CommandLine cmd = Chatd.commandLine();
+        CommandLine cmd = Chatd.commandLine(new Chatd(), Map.of());
         cmd.setOut(new PrintWriter(out, true));
         assertThat(cmd.execute("--help")).isZero();
-        assertThat(out.toString()).contains("--port", "--db", "--data-dir", "--io-threads", "--host", "6000", "chatd-data");
+        assertThat(out.toString()).contains("--port", "--db", "--data-dir", "--io-threads", "--host", "6000", "chatd-data",
+                "--admin-port", "--admin-host", "--connection-log-level", "--config", "CHATD_<OPTION>", "/health/ready");
         StringWriter v = new StringWriter();
         cmd.setOut(new PrintWriter(v, true));
         assertThat(cmd.execute("--version")).isZero();

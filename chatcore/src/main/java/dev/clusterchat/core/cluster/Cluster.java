@@ -56,6 +56,15 @@ public interface Cluster extends AutoCloseable {
     /** Asks the node holding the user to send its offline messages live. */
     void requestSync(String nodeId, long userId);
 
+    /**
+     * Thread-safe: whether the backend answered lately and the node has recovered from any outage (for
+     * readiness checks). Never blocks: it reports what heartbeats and calls saw. A single node is
+     * always healthy.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
     /** Stops heartbeats, releases this node's users, disconnects. Idempotent. */
     @Override
     void close();

@@ -111,7 +111,7 @@ public final class RedisCluster implements Cluster {
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
-    /** Heartbeat thread only (volatile for the subscriber): false until recovery after an outage completes. */
+    /** Written by the heartbeat thread (volatile: the subscriber writes and health checks read it): false until recovery after an outage completes. */
     private volatile boolean heartbeatOk = true;
     private volatile Inbound inbound;
     private volatile Jedis subscriberConnection;
@@ -144,6 +144,15 @@ public final class RedisCluster implements Cluster {
     /** Thread-safe: whether the last call to Redis succeeded (for health checks). */
     public boolean reachable() {
         return reachable.get();
+    }
+
+    /**
+     * Thread-safe: Redis answered the last call or heartbeat, and the recovery after the last
+     * outage (claiming this node's users again) has completed.
+     */
+    @Override
+    public boolean healthy() {
+        return reachable.get() && heartbeatOk;
     }
 
     /**

@@ -65,6 +65,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
      */
     private byte[] headWritten;
     private Object attachment;
+    /** Set once, on the loop thread, when the close begins. */
+    private volatile CloseReason closeReason;
+    /** Loop thread only: the reason to record if a handler closes during the callback under way. */
+    private CloseReason closingFor;
 
     Connection(long id, EventLoop loop, SocketChannel channel, FrameHandler handler, ServerConfig config,
                Runnable onClosed) {
@@ -129,6 +133,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         return legacy;
     }
 
+    /** Thread-safe: why the connection ended, or null while it is open. */
+    public CloseReason closeReason() {
+        return closeReason;
+    }
+
     /** Loop thread only: the object the application keeps with this connection (its session). */
     public Object attachment() {
         return attachment;
@@ -176,7 +185,13 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         int pending = output.readableBytes();
         if (pending > config.highWaterMark() && !highWaterFired) {
             highWaterFired = true;
-            handler.onHighWaterMark(this, pending);
+            CloseReason outer = closingFor;
+            closingFor = CloseReason.HIGH_WATER;
+            try {
+                handler.onHighWaterMark(this, pending);
+            } finally {
+                closingFor = outer;
+            }
         }
     }
 
@@ -224,6 +239,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (state != OPEN) {
             return;
         }
+        noteCloseReason(null);
         state = CLOSING;
         if (inputEnded && (output == null || output.isEmpty())) {
             closeNow();
@@ -237,6 +253,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (state == CLOSED) {
             return;
         }
+        noteCloseReason(null);
         state = CLOSED;
         if (idleTimer != null) {
             idleTimer.cancel();
@@ -284,12 +301,23 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
     }
 
+    /** Loop thread only, first call wins: the given reason, else the callback's, else PEER after a FIN, else SERVER. */
+    private void noteCloseReason(CloseReason reason) {
+        if (closeReason == null) {
+            closeReason = reason != null ? reason
+                    : closingFor != null ? closingFor
+                    : inputEnded ? CloseReason.PEER : CloseReason.SERVER;
+        }
+    }
+
     @Override
     public void onFailure(Throwable t) {
         if (t instanceof IOException) {
             LOG.log(Level.FINE, "connection " + id + " I/O error", t);
+            noteCloseReason(CloseReason.PEER); // reset by the peer, broken pipe
         } else {
             LOG.log(Level.WARNING, "connection " + id + " failed; closing it", t);
+            noteCloseReason(CloseReason.ERROR);
         }
         closeNow();
     }
@@ -337,6 +365,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
                 handler.onInputEnded(this);
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "onInputEnded threw for connection " + id, t);
+                noteCloseReason(CloseReason.ERROR);
                 closeInLoop();
             }
         } else if (queuedForFlush && state == OPEN) {
@@ -430,6 +459,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             handler.onFrame(this, frame);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "handler threw on connection " + id + "; closing it", t);
+            noteCloseReason(CloseReason.ERROR);
             closeNow();
         }
         return state == OPEN;
@@ -437,10 +467,14 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
 
     @Override
     public boolean onError(FrameError error) {
+        if (error == FrameError.TOO_LONG || error == FrameError.INCOMPLETE) {
+            closingFor = CloseReason.FRAME_ERROR; // the connection ends: whoever closes it, this is why
+        }
         try {
             handler.onFrameError(this, error);
         } catch (Throwable t) {
             LOG.log(Level.WARNING, "frame error handler threw on connection " + id, t);
+            noteCloseReason(CloseReason.ERROR);
             closeNow();
         }
         return state == OPEN && error != FrameError.TOO_LONG;
@@ -456,7 +490,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (out != null && !out.isEmpty()) {
             int written = out.writeTo(channel);
             if (!out.isEmpty()) {
-                rememberHeadWritten(out, written);
+                headWritten = UnsentFrames.headAfterWrite(headWritten, out, written);
                 if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {
                     key.interestOps(key.interestOps() | SelectionKey.OP_WRITE);
                 }
@@ -488,31 +522,6 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     }
 
     /**
-     * Loop thread only, after a write that left output pending: keeps the written start of the frame
-     * now at the head (a short backward scan, and only for slow readers), so whole frames can be given
-     * back if the connection is dropped.
-     */
-    private void rememberHeadWritten(Buffer out, int written) {
-        if (written <= 0) {
-            return;
-        }
-        byte[] a = out.array();
-        int end = out.readerIndex();
-        int i = end - 1;
-        while (i >= end - written && a[i] != '\n' && a[i] != 0) {
-            i--;
-        }
-        if (i >= end - written) {
-            headWritten = i + 1 == end ? null : java.util.Arrays.copyOfRange(a, i + 1, end);
-        } else {
-            byte[] before = headWritten == null ? new byte[0] : headWritten;
-            byte[] joined = java.util.Arrays.copyOf(before, before.length + written);
-            System.arraycopy(a, end - written, joined, before.length, written);
-            headWritten = joined;
-        }
-    }
-
-    /**
      * Loop thread only: takes back the frames (without terminators) queued for this peer that it
      * has not received whole, and discards them from the output; a frame the peer got only part of
      * is given back whole. Bytes already in the kernel's send buffer count as sent. Use it before
@@ -520,31 +529,12 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
      */
     public java.util.List<byte[]> takeUnsentFrames() {
         loop.assertInLoop();
-        java.util.List<byte[]> frames = new java.util.ArrayList<>();
         Buffer out = output;
-        if (out == null || out.isEmpty()) {
-            return frames;
-        }
-        byte[] a = out.array();
-        int start = out.readerIndex();
-        int end = out.writerIndex();
-        byte[] head = headWritten;
-        for (int i = start; i < end; i++) {
-            if (a[i] == '\n' || a[i] == 0) {
-                byte[] f;
-                if (head != null) {
-                    f = java.util.Arrays.copyOf(head, head.length + (i - start));
-                    System.arraycopy(a, start, f, head.length, i - start);
-                    head = null;
-                } else {
-                    f = java.util.Arrays.copyOfRange(a, start, i);
-                }
-                frames.add(f);
-                start = i + 1;
-            }
-        }
+        java.util.List<byte[]> frames = out == null ? new java.util.ArrayList<>() : UnsentFrames.split(headWritten, out);
         headWritten = null;
-        out.clear();
+        if (out != null) {
+            out.clear();
+        }
         return frames;
     }
 
@@ -555,7 +545,12 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         long idleNanos = config.idleTimeout().toNanos();
         long quiet = System.nanoTime() - lastReadNanos;
         if (quiet >= idleNanos) {
-            handler.onIdle(this);
+            closingFor = CloseReason.IDLE;
+            try {
+                handler.onIdle(this);
+            } finally {
+                closingFor = null;
+            }
             if (state == OPEN) {
                 idleTimer = loop.schedule(idleNanos, TimeUnit.NANOSECONDS, this::checkIdle);
             }

@@ -6,6 +6,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 /**
  * A framed TCP server: one acceptor loop plus a {@link LoopGroup} of sub-loops that own the
@@ -29,11 +31,14 @@ import java.util.logging.Logger;
  */
 public final class TcpServer {
     private static final Logger LOG = Logger.getLogger(TcpServer.class.getName());
+    /** How often each loop's {@link LagProbe} fires. */
+    private static final long LAG_PROBE_MILLIS = 250;
 
     private final ServerConfig config;
     private final FrameHandler handler;
     private final EventLoop acceptorLoop;
     private final LoopGroup group;
+    private final List<LagProbe> lagProbes;
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
@@ -50,6 +55,8 @@ public final class TcpServer {
         this.handler = Objects.requireNonNull(handler, "handler");
         this.acceptorLoop = new EventLoop("chat-acceptor");
         this.group = new LoopGroup("chat-io", config.ioThreads());
+        this.lagProbes = Stream.concat(Stream.of(acceptorLoop), group.loops().stream())
+                .map(loop -> new LagProbe(loop, LAG_PROBE_MILLIS, TimeUnit.MILLISECONDS)).toList();
     }
 
     /**
@@ -74,6 +81,7 @@ public final class TcpServer {
         started = true;
         group.start();
         acceptorLoop.start();
+        lagProbes.forEach(LagProbe::start);
         CompletableFuture<Void> listening = new CompletableFuture<>();
         acceptorLoop.execute(() -> {
             try {
@@ -118,6 +126,11 @@ public final class TcpServer {
     /** Thread-safe: connections refused because of {@link ServerConfig#maxConnections()}. */
     public long rejectedCount() {
         return rejected.get();
+    }
+
+    /** Thread-safe: how late each loop ran its timers lately, the acceptor's first (all zero before start). */
+    public List<LoopLag> loopLag() {
+        return lagProbes.stream().map(p -> new LoopLag(p.loopName(), p.lagNanos(), p.maxLagNanos())).toList();
     }
 
     private void onAccept(SocketChannel ch) {

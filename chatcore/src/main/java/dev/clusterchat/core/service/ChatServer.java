@@ -2,6 +2,11 @@ package dev.clusterchat.core.service;
 
 import com.google.gson.JsonObject;
 import dev.clusterchat.core.cluster.Cluster;
+import dev.clusterchat.core.metrics.ChatMetrics;
+import dev.clusterchat.core.metrics.MetricsSnapshot;
+import dev.clusterchat.core.metrics.ProcessMetrics;
+import dev.clusterchat.core.metrics.TimedStore;
+import dev.clusterchat.core.net.LoopLag;
 import dev.clusterchat.core.net.TcpServer;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.ChatStore;
@@ -26,6 +31,9 @@ import java.util.logging.Logger;
  *   workers: connection's serial queue ─> handler ─> store | Deliverer ─> owning loop ─> socket
  * </pre>
  *
+ * <p>Every store call is timed ({@link TimedStore}); {@link #metrics()} and {@link #health()} are
+ * what an admin endpoint serves.
+ *
  * <p>Thread safety: thread-safe; {@link #start()} once, {@link #stop} once. The store stays the
  * caller's to close.
  */
@@ -34,6 +42,8 @@ public final class ChatServer {
 
     private final ChatServerConfig config;
     private final ExecutorService workers;
+    private final TimedStore store;
+    private final ChatMetrics metrics = new ChatMetrics();
     private final LocalSessions sessions = new LocalSessions();
     private final TcpServer tcp;
     private final Cluster cluster;
@@ -51,20 +61,22 @@ public final class ChatServer {
     /** A node of a cluster; the cluster is started by {@link #start()} and closed by {@link #stop}. */
     public ChatServer(ChatServerConfig config, ChatStore store, Cluster cluster) {
         this.config = Objects.requireNonNull(config, "config");
-        Objects.requireNonNull(store, "store");
+        this.store = new TimedStore(Objects.requireNonNull(store, "store"));
         this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), namedThreads("chat-worker"));
         UserLocks locks = new UserLocks(1024);
         PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-        Deliverer deliverer = new Deliverer(store, sessions, locks, workers, cluster);
+        Deliverer deliverer = new Deliverer(this.store, sessions, locks, workers, cluster, metrics);
         this.deliverer = deliverer;
-        ChatContext ctx = new ChatContext(store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
-                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime));
+        Telemetry telemetry = new Telemetry(metrics, config.connectionLogLevel());
+        ChatContext ctx = new ChatContext(this.store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
+                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime), telemetry);
         this.ctx = ctx;
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
                 .abuseLimits(config.abuse())
+                .telemetry(telemetry)
                 .route(MsgId.LOGIN, new LoginHandler(ctx, Math.min(1 << 20, config.net().highWaterMark() / 4)), false)
                 .route(MsgId.REG, new RegisterHandler(ctx), false)
                 .route(MsgId.LOGOUT, new LogoutHandler(ctx), true)
@@ -183,6 +195,53 @@ public final class ChatServer {
 
     public ChatServerConfig config() {
         return config;
+    }
+
+    /**
+     * Thread-safe: every metric of this node now: connections, logins, requests, errors,
+     * deliveries, users online, the retry queue, event-loop lag, store latency and memory. Cheap
+     * (counters are read, nothing is asked of the store or the cluster).
+     */
+    public MetricsSnapshot metrics() {
+        MetricsSnapshot.Builder b = MetricsSnapshot.builder();
+        b.gauge("chat_connections_open", "Connections open now.").sample(tcp.connectionCount());
+        b.counter("chat_connections_accepted_total", "Connections accepted.").sample(tcp.acceptedCount());
+        b.counter("chat_connections_rejected_total", "Connections refused at the connection limit.")
+                .sample(tcp.rejectedCount());
+        metrics.addTo(b);
+        b.gauge("chat_users_online", "Users logged in on this node.").sample(sessions.size());
+        b.gauge("chat_retry_queue_messages", "Acknowledged messages waiting in memory for the store to come back.")
+                .sample(pendingRetries());
+        MetricsSnapshot.FamilyBuilder lag = b.gauge("chat_event_loop_lag_seconds",
+                "How late each event loop ran its last timer probe (one every 250 ms).");
+        MetricsSnapshot.FamilyBuilder maxLag = b.gauge("chat_event_loop_lag_max_seconds",
+                "The largest lag of each event loop's probes over the last 10 to 20 seconds.");
+        for (LoopLag l : tcp.loopLag()) {
+            lag.sample(l.lagNanos() / 1e9, "loop", l.loop());
+            maxLag.sample(l.maxLagNanos() / 1e9, "loop", l.loop());
+        }
+        store.addTo(b);
+        ProcessMetrics.addTo(b);
+        return b.build();
+    }
+
+    /**
+     * Thread-safe, blocking (call it off the loops): readiness. Checks the store with one round trip
+     * to the database (a few seconds at most) and reads the cluster's state (never blocks).
+     */
+    public Health health() {
+        Health.Component storeState;
+        try {
+            store.check();
+            storeState = new Health.Component("store", true, "ok");
+        } catch (RuntimeException e) {
+            storeState = new Health.Component("store", false, String.valueOf(e.getMessage()));
+        }
+        Health.Component clusterState = cluster.healthy()
+                ? new Health.Component("cluster", true, "node " + cluster.nodeId())
+                : new Health.Component("cluster", false, "node " + cluster.nodeId()
+                        + ": backend unreachable, or recovering from an outage");
+        return new Health(List.of(storeState, clusterState));
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.clusterchat.core.service;
 import dev.clusterchat.core.net.ServerConfig;
 
 import java.util.Objects;
+import java.util.logging.Level;
 
 /**
  * Everything a {@link ChatServer} needs besides its store. Validated eagerly.
@@ -13,13 +14,17 @@ import java.util.Objects;
  * @param maxQueuedPerConnection requests one connection may have waiting before it gets BUSY
  * @param limits                 protocol field limits
  * @param abuse                  request rate, login throttling and login timeout
+ * @param connectionLogLevel     level of the one log line per connection event (opened, logged in,
+ *                               logged out, closed); FINE by default, so INFO logs stay quiet
  */
 public record ChatServerConfig(ServerConfig net, int workerThreads, int passwordIterations,
-                               int maxQueuedPerConnection, ChatLimits limits, AbuseLimits abuse) {
+                               int maxQueuedPerConnection, ChatLimits limits, AbuseLimits abuse,
+                               Level connectionLogLevel) {
     public ChatServerConfig {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(abuse, "abuse");
+        Objects.requireNonNull(connectionLogLevel, "connectionLogLevel");
         if (workerThreads < 1) {
             throw new IllegalArgumentException("workerThreads cannot be less than 1: " + workerThreads);
         }
@@ -34,23 +39,26 @@ public record ChatServerConfig(ServerConfig net, int workerThreads, int password
     /** Defaults around the given network config. */
     public static ChatServerConfig defaults(ServerConfig net) {
         return new ChatServerConfig(net, Math.max(4, 2 * Runtime.getRuntime().availableProcessors()),
-                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS,
-                AbuseLimits.DEFAULTS);
+                PasswordHasher.DEFAULT_ITERATIONS, 256, ChatLimits.DEFAULTS, AbuseLimits.DEFAULTS, Level.FINE);
     }
 
     public ChatServerConfig withPasswordIterations(int n) {
-        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits, abuse);
+        return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits, abuse, connectionLogLevel);
     }
 
     public ChatServerConfig withLimits(ChatLimits l) {
-        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l, abuse);
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, l, abuse, connectionLogLevel);
     }
 
     public ChatServerConfig withWorkerThreads(int n) {
-        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits, abuse);
+        return new ChatServerConfig(net, n, passwordIterations, maxQueuedPerConnection, limits, abuse, connectionLogLevel);
     }
 
     public ChatServerConfig withAbuseLimits(AbuseLimits a) {
-        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, limits, a);
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, limits, a, connectionLogLevel);
+    }
+
+    public ChatServerConfig withConnectionLogLevel(Level level) {
+        return new ChatServerConfig(net, workerThreads, passwordIterations, maxQueuedPerConnection, limits, abuse, level);
     }
 }

@@ -3,6 +3,7 @@ package dev.clusterchat.core.service;
 import com.google.gson.JsonObject;
 import dev.clusterchat.core.cluster.Cluster;
 import dev.clusterchat.core.cluster.ClusterUnavailableException;
+import dev.clusterchat.core.metrics.ChatMetrics;
 import dev.clusterchat.core.net.EventLoop;
 import dev.clusterchat.core.store.ChatStore;
 import dev.clusterchat.core.store.StoreException;
@@ -33,10 +34,13 @@ final class Deliverer {
     private final UserLocks locks;
     private final Executor workers;
     private final Cluster cluster;
+    private final ChatMetrics metrics;
     /** Users whose messages were stored while the cluster could not tell where they were. */
     private final java.util.Set<Long> unlocated = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers, Cluster cluster) {
+    Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers, Cluster cluster,
+              ChatMetrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.sessions = sessions;
         this.locks = locks;
@@ -92,7 +96,9 @@ final class Deliverer {
             } catch (ClusterUnavailableException e) {
                 sent = false;
             }
-            if (!sent) {
+            if (sent) {
+                metrics.deliveredRemote(users.size());
+            } else {
                 toStore.addAll(users);
             }
         });
@@ -226,6 +232,7 @@ final class Deliverer {
             }
             if (!stored.isEmpty()) {
                 store.storeOffline(stored, message.json());
+                metrics.stored(stored.size());
             }
         });
         if (stored.isEmpty()) {
@@ -264,10 +271,12 @@ final class Deliverer {
     /** Loop thread only: writes to each target still logged in as that user; re-routes the rest. */
     private void writeInLoop(List<Target> targets, Outgoing message) {
         List<Long> missed = null;
+        int live = 0;
         for (Target t : targets) {
             Session s = t.session();
             if (s.userId() == t.userId() && s.connection().isOpen()) {
                 s.deliverInLoop(message.frame());
+                live++;
             } else {
                 if (!s.connection().isOpen()) {
                     sessions.release(t.userId(), s); // dead: do not let the next lookup find it again
@@ -278,6 +287,7 @@ final class Deliverer {
                 missed.add(t.userId());
             }
         }
+        metrics.deliveredLive(live);
         if (missed != null) {
             List<Long> again = missed;
             workers.execute(() -> deliverAfterAck(again, message));

@@ -56,8 +56,10 @@ public final class Dispatcher implements FrameHandler {
     private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
     private final AbuseLimits abuse;
     private final byte[] serverFull;
+    private final Telemetry telemetry;
 
     private Dispatcher(Builder b) {
+        this.telemetry = b.telemetry;
         this.strays = b.strays;
         this.abuse = b.abuse;
         this.serverFull = Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(), null)
@@ -78,6 +80,7 @@ public final class Dispatcher implements FrameHandler {
         Session session = new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays);
         session.rate(RateGuard.of(abuse, System.nanoTime()));
         c.attach(session);
+        telemetry.opened(c);
         if (!abuse.loginTimeout().isZero()) {
             c.loop().schedule(abuse.loginTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, () -> {
                 if (c.isOpen() && !session.everLoggedIn()) {
@@ -110,8 +113,9 @@ public final class Dispatcher implements FrameHandler {
             closeIfAbusive(c, verdict);
             return;
         }
+        telemetry.request(msgid);
         Route route = routes.getOrDefault(msgid, fallback);
-        Request request = new Request(session, msgid, body);
+        Request request = new Request(session, msgid, body, telemetry);
         if (verdict != RateGuard.Verdict.PASS) {
             request.error(Errno.RATE_LIMITED, verdict == RateGuard.Verdict.DISCONNECT
                     ? "too many requests per second for too long; closing the connection"
@@ -236,12 +240,14 @@ public final class Dispatcher implements FrameHandler {
     @Override
     public void onClose(Connection c) {
         Session session = (Session) c.attachment();
+        telemetry.closed(c, session == null ? 0 : session.userId());
         if (session != null && onDisconnect != null) {
             session.serial().submit(() -> onDisconnect.accept(session));
         }
     }
 
-    private static void sendError(Connection c, int msgid, Errno errno, String message, JsonElement seq) {
+    private void sendError(Connection c, int msgid, Errno errno, String message, JsonElement seq) {
+        telemetry.errorReply(MsgId.ERROR, errno);
         c.sendEncoded(Request.errorReply(msgid, errno, message, seq).toString().getBytes(StandardCharsets.UTF_8));
     }
 
@@ -301,6 +307,7 @@ public final class Dispatcher implements FrameHandler {
         };
         private int maxQueuedPerConnection = 256;
         private AbuseLimits abuse = AbuseLimits.NONE;
+        private Telemetry telemetry = new Telemetry(new dev.clusterchat.core.metrics.ChatMetrics(), Level.FINE);
         private Consumer<Session> onDisconnect;
         private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
                 (user, frames) -> LOG.warning(frames.size() + " held messages for user " + user + " dropped: no route back");
@@ -353,6 +360,12 @@ public final class Dispatcher implements FrameHandler {
         /** Receives, on a loop thread, live messages a session held for a user who is gone (route them again). */
         public Builder onStrayMessages(java.util.function.BiConsumer<Long, java.util.List<byte[]>> handler) {
             this.strays = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /** Where requests, errors and connection events are counted and logged. */
+        Builder telemetry(Telemetry t) {
+            this.telemetry = Objects.requireNonNull(t, "telemetry");
             return this;
         }
 

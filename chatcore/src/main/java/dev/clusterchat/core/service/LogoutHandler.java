@@ -30,6 +30,7 @@ final class LogoutHandler implements MessageHandler {
         ctx.locks().with(id, () -> {
             ctx.sessions().release(id, session);
             session.logout();
+            ctx.telemetry().loggedOut(session.connection(), id);
             if (ctx.sessions().get(id) == null) {
                 try {
                     ctx.cluster().release(id);

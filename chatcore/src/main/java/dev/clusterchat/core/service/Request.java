@@ -18,12 +18,14 @@ public final class Request {
     private final Session session;
     private final int msgid;
     private final JsonObject body;
+    private final Telemetry telemetry;
     private volatile boolean replied;
 
-    Request(Session session, int msgid, JsonObject body) {
+    Request(Session session, int msgid, JsonObject body, Telemetry telemetry) {
         this.session = session;
         this.msgid = msgid;
         this.body = body;
+        this.telemetry = telemetry;
     }
 
     public Session session() {
@@ -75,7 +77,9 @@ public final class Request {
 
     /** Sends an error reply. */
     public void error(Errno errno, String message) {
-        send(errorReply(MsgId.replyTo(msgid), errno, message, body.get("seq")));
+        claimReply();
+        telemetry.errorReply(msgid, errno); // counted before the client can see it
+        write(errorReply(MsgId.replyTo(msgid), errno, message, body.get("seq")));
     }
 
     /** Encodes a reply for this connection's dialect, or null if a legacy peer expects none. */
@@ -95,19 +99,25 @@ public final class Request {
      * the client sees its login reply before any message.
      */
     public void replyLogin(JsonObject reply, Runnable undelivered) {
-        if (replied) {
-            throw new IllegalStateException("request msgid " + msgid + " already answered");
-        }
-        replied = true;
+        claimReply();
+        telemetry.loggedIn(connection(), session.userId());
         byte[] frame = encode(reply);
         connection().loop().execute(() -> session.replyLoginInLoop(frame, undelivered));
     }
 
     private void send(JsonObject reply) {
+        claimReply();
+        write(reply);
+    }
+
+    private void claimReply() {
         if (replied) {
             throw new IllegalStateException("request msgid " + msgid + " already answered");
         }
         replied = true;
+    }
+
+    private void write(JsonObject reply) {
         byte[] frame = encode(reply);
         if (frame != null) {
             connection().sendEncoded(frame);

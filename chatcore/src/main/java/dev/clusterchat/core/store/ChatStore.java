@@ -85,6 +85,14 @@ public interface ChatStore extends AutoCloseable {
      */
     List<String> takeOffline(long userId);
 
+    /**
+     * Thread-safe: returns if the store can serve calls now, or throws {@link StoreException} saying why not (for
+     * readiness checks). Blocks for a round trip to the database at most; an in-memory store is
+     * always ready.
+     */
+    default void check() {
+    }
+
     /** Releases connections and files. Idempotent. */
     @Override
     void close();

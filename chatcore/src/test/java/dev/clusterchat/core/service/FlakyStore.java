@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** A store that fails on demand (as a database that went away does), delegating otherwise. Thread-safe. */
-final class FlakyStore implements ChatStore {
+public final class FlakyStore implements ChatStore {
     private final ChatStore inner;
-    volatile boolean failReads;
-    volatile boolean failWrites;
+    public volatile boolean failReads;
+    public volatile boolean failWrites;
 
-    FlakyStore(ChatStore inner) {
+    public FlakyStore(ChatStore inner) {
         this.inner = inner;
     }
 
@@ -104,6 +104,12 @@ final class FlakyStore implements ChatStore {
     public List<String> takeOffline(long userId) {
         write();
         return inner.takeOffline(userId);
+    }
+
+    @Override
+    public void check() {
+        read();
+        inner.check();
     }
 
     @Override

@@ -68,6 +68,13 @@ public abstract class ChatStoreContractTest {
     // ---- users
 
     @Test
+    void aWorkingStorePassesItsCheck() {
+        store.check();
+        user("alice");
+        store.check();
+    }
+
+    @Test
     void userIdsStartAtOneAndIncrease() {
         long a = user("alice");
         long b = user("bob");

@@ -41,6 +41,7 @@ public final class JdbcStore implements ChatStore {
     public static final Duration DEFAULT_BORROW_TIMEOUT = Duration.ofSeconds(5);
     private static final int EMBEDDED_POOL_SIZE = 8;
     private static final int MAX_FRIEND_ATTEMPTS = 3;
+    private static final int CHECK_TIMEOUT_SECONDS = 2;
 
     private static final String INSERT_USER = "INSERT INTO `user` "
             + "(name, password_algorithm, password_iterations, password_salt, password_hash) VALUES (?, ?, ?, ?, ?)";
@@ -363,6 +364,18 @@ public final class JdbcStore implements ChatStore {
             }
             rows.sort(Comparator.comparingLong(Row::id));
             return rows.stream().map(Row::message).toList();
+        });
+    }
+
+    /** Thread-safe: one {@code SELECT 1} on a pooled connection, with a short query timeout. */
+    @Override
+    public void check() {
+        sql.call("check", c -> {
+            try (Statement s = c.createStatement()) {
+                s.setQueryTimeout(CHECK_TIMEOUT_SECONDS);
+                s.execute("SELECT 1");
+            }
+            return null;
         });
     }
 

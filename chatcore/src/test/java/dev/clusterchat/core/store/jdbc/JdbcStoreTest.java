@@ -100,6 +100,14 @@ class JdbcStoreTest {
     }
 
     @Test
+    void aClosedStoreFailsItsCheck() {
+        JdbcStore store = JdbcStore.open("jdbc:h2:mem:" + UUID.randomUUID(), "sa", "", 2);
+        store.check();
+        store.close();
+        assertThatThrownBy(store::check).isInstanceOf(StoreException.class).hasMessageContaining("closed");
+    }
+
+    @Test
     void argumentsAreCheckedEagerly() {
         assertThatThrownBy(() -> JdbcStore.open("jdbc:h2:mem:x", "sa", "", 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("poolSize");

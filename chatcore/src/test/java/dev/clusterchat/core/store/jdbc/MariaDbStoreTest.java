@@ -2,6 +2,8 @@ package dev.clusterchat.core.store.jdbc;
 
 import dev.clusterchat.core.store.ChatStore;
 import dev.clusterchat.core.store.ChatStoreContractTest;
+import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.testsupport.TcpProxy;
 import dev.clusterchat.core.testsupport.Services;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,11 +15,13 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The store contract on a real MariaDB (127.0.0.1:3306, root, no password; override with
@@ -96,6 +100,19 @@ class MariaDbStoreTest extends ChatStoreContractTest {
                 "allgroup InnoDB utf8mb4_nopad_bin", "friend InnoDB utf8mb4_nopad_bin",
                 "groupuser InnoDB utf8mb4_nopad_bin", "offlinemessage InnoDB utf8mb4_nopad_bin",
                 "user InnoDB utf8mb4_nopad_bin");
+    }
+
+    @Test
+    void theCheckFailsWhileTheDatabaseIsCutOffAndPassesOnceItIsBack() throws Exception {
+        try (TcpProxy proxy = new TcpProxy(HOST, PORT);
+             JdbcStore viaProxy = JdbcStore.open(databaseUrl().replace(HOST_PORT, "127.0.0.1:" + proxy.port()),
+                     USER, PASSWORD, 2, Duration.ofSeconds(2))) {
+            viaProxy.check();
+            proxy.cut();
+            assertThatThrownBy(viaProxy::check).isInstanceOf(StoreException.class);
+            proxy.restore();
+            viaProxy.check();
+        }
     }
 
     private static String databaseUrl() {
