@@ -138,6 +138,9 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--login-failure-window", paramLabel = "SECONDS", defaultValue = "60", description = "The window of both login failure counts (default: ${DEFAULT-VALUE}).")
     int loginFailureWindowSeconds;
 
+    @Option(names = "--trusted-proxy", paramLabel = "ADDR", split = ",", description = "Address of a TCP proxy (e.g. nginx with proxy_protocol on) whose connections begin with a PROXY protocol v1 header naming the real client, used for login limits and logs; repeat or separate with commas. Clients connecting directly are unaffected.")
+    java.util.List<String> trustedProxies = new java.util.ArrayList<>();
+
     @Option(names = "--log-level", paramLabel = "LEVEL", defaultValue = "INFO", description = "One of SEVERE, WARNING, INFO, FINE (default: ${DEFAULT-VALUE}).")
     String logLevel;
 
@@ -247,7 +250,16 @@ public final class Chatd implements Callable<Integer> {
                     .withRequestRate(rateLimit, rateBurst != null ? rateBurst : (int) Math.min(Integer.MAX_VALUE, 2L * rateLimit))
                     .withLoginFailures(loginFailuresPerUser, loginFailuresPerAddress, Duration.ofSeconds(loginFailureWindowSeconds))
                     .withLoginTimeout(Duration.ofSeconds(loginTimeoutSeconds));
+            java.util.List<java.net.InetAddress> proxies = new java.util.ArrayList<>();
+            for (String a : trustedProxies) {
+                try {
+                    proxies.add(java.net.InetAddress.getByName(a.strip()));
+                } catch (java.net.UnknownHostException e) {
+                    throw new IllegalArgumentException("--trusted-proxy: unknown host '" + a + "'");
+                }
+            }
             return ChatServerConfig.defaults(net).withWorkerThreads(workers).withPasswordIterations(passwordIterations)
+                    .withTrustedProxies(proxies)
                     .withLimits(limits).withAbuseLimits(abuse)
                     .withConnectionLogLevel(Logs.level(connectionLogLevel, "--connection-log-level", spec.commandLine()));
         } catch (IllegalArgumentException e) {

@@ -26,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(120)
 class ClusterIT {
+    private static final int LOGIN_FAILURES_PER_ADDRESS = 3;
     /** chatd's --node-ttl in these tests: the bound on how long a killed node strands its users. */
     private static final int NODE_TTL_SECONDS = 3;
 
@@ -49,7 +50,8 @@ class ClusterIT {
         ChatdProcess p = ChatdProcess.start(dir, "chatd-" + id, "--node-id", id, "--db", db.url(),
                 "--db-user", MariaDbDatabase.USER, "--db-password", MariaDbDatabase.PASSWORD,
                 "--redis", RedisPrefix.URI.toString(), "--redis-prefix", redis.prefix(),
-                "--node-ttl", String.valueOf(NODE_TTL_SECONDS));
+                "--node-ttl", String.valueOf(NODE_TTL_SECONDS), "--trusted-proxy", "127.0.0.1",
+                "--login-failures-per-address", String.valueOf(LOGIN_FAILURES_PER_ADDRESS), "--login-failures-per-user", "0");
         closers.add(p);
         return p;
     }
@@ -71,6 +73,32 @@ class ClusterIT {
         ChatClient c = ChatClient.connect(port);
         closers.add(c);
         return c;
+    }
+
+    /**
+     * nginx names each client in a PROXY header, so chatd limits login failures per client address,
+     * not per nginx: guessing from one client host does not lock out another.
+     */
+    @Test
+    void loginLimitsSeeTheClientBehindNginx() throws Exception {
+        Nginx nginx = Nginx.start(dir.resolve("nginx"), a.port(), a.port()); // everyone on node a
+        closers.add(nginx);
+        ChatClient setup = client(a.port());
+        long real = setup.register("real", "pw");
+        ChatClient guesser = ChatClient.connectFrom("127.0.0.2", nginx.port());
+        closers.add(guesser);
+        for (int i = 0; i < LOGIN_FAILURES_PER_ADDRESS; i++) {
+            assertThat(guesser.login(900_000 + i, "guess").get("errno").getAsInt()).isEqualTo(1);
+        }
+        assertThat(guesser.login(real, "pw").get("errno").getAsInt()).as("127.0.0.2 is throttled").isEqualTo(17);
+        ChatClient other = ChatClient.connectFrom("127.0.0.3", nginx.port());
+        closers.add(other);
+        assertThat(other.login(real, "pw").get("errno").getAsInt()).as("127.0.0.3 is another client").isZero();
+        // a client that sends a PROXY line itself, not from a trusted proxy, is not believed
+        ChatClient spoof = ChatClient.connectFrom("127.0.0.2", b.port());
+        closers.add(spoof);
+        spoof.sendRaw("PROXY TCP4 198.51.100.1 127.0.0.1 1234 6000\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(spoof.next().get("errno").getAsInt()).as("an ordinary bad frame").isEqualTo(9);
     }
 
     @Test

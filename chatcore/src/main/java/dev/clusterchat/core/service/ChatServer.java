@@ -76,6 +76,7 @@ public final class ChatServer {
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
                 .abuseLimits(config.abuse())
+                .trustedProxies(config.trustedProxies())
                 .telemetry(telemetry)
                 .route(MsgId.LOGIN, new LoginHandler(ctx, Math.min(1 << 20, config.net().highWaterMark() / 4)), false)
                 .route(MsgId.REG, new RegisterHandler(ctx), false)

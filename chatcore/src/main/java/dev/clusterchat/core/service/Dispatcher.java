@@ -55,6 +55,7 @@ public final class Dispatcher implements FrameHandler {
     private final Consumer<Session> onDisconnect;
     private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
     private final AbuseLimits abuse;
+    private final java.util.Set<java.net.InetAddress> trustedProxies;
     private final byte[] serverFull;
     private final Telemetry telemetry;
 
@@ -62,6 +63,7 @@ public final class Dispatcher implements FrameHandler {
         this.telemetry = b.telemetry;
         this.strays = b.strays;
         this.abuse = b.abuse;
+        this.trustedProxies = java.util.Set.copyOf(b.trustedProxies);
         this.serverFull = Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(), null)
                 .toString().getBytes(StandardCharsets.UTF_8);
         this.routes = Map.copyOf(b.routes);
@@ -95,6 +97,10 @@ public final class Dispatcher implements FrameHandler {
     @Override
     public void onFrame(Connection c, String frame) {
         Session session = (Session) c.attachment();
+        if (session.firstFrame() && ProxyHeader.isHeader(frame) && trustedProxy(c)) {
+            acceptProxyHeader(c, session, frame);
+            return;
+        }
         RateGuard.Verdict verdict = session.rate() == null ? RateGuard.Verdict.PASS : session.rate().check(System.nanoTime());
         JsonObject body;
         try {
@@ -159,6 +165,25 @@ public final class Dispatcher implements FrameHandler {
             if (!request.replied()) {
                 request.error(Errno.SERVER_ERROR, Errno.SERVER_ERROR.message());
             }
+        }
+    }
+
+    private boolean trustedProxy(Connection c) {
+        java.net.InetSocketAddress peer = c.remoteAddress();
+        return peer != null && trustedProxies.contains(peer.getAddress());
+    }
+
+    /** Loop thread: the client a trusted proxy names becomes this session's address (logins, logs). */
+    private void acceptProxyHeader(Connection c, Session session, String header) {
+        try {
+            java.net.InetSocketAddress client = ProxyHeader.client(header);
+            if (client != null) {
+                session.clientAddress(client);
+                telemetry.proxied(c, client);
+            }
+        } catch (IllegalArgumentException e) {
+            sendError(c, MsgId.ERROR, Errno.INVALID_REQUEST, e.getMessage() + "; closing the connection", null);
+            c.close();
         }
     }
 
@@ -307,6 +332,7 @@ public final class Dispatcher implements FrameHandler {
         };
         private int maxQueuedPerConnection = 256;
         private AbuseLimits abuse = AbuseLimits.NONE;
+        private java.util.Set<java.net.InetAddress> trustedProxies = java.util.Set.of();
         private Telemetry telemetry = new Telemetry(new dev.clusterchat.core.metrics.ChatMetrics(), Level.FINE);
         private Consumer<Session> onDisconnect;
         private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
@@ -348,6 +374,15 @@ public final class Dispatcher implements FrameHandler {
         /** Request rate per connection and the login timeout (default: {@link AbuseLimits#NONE}). */
         public Builder abuseLimits(AbuseLimits limits) {
             this.abuse = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Peers allowed to open a connection with a PROXY protocol v1 header naming the real client
+         * (default: none, and a PROXY line from anyone else is an ordinary bad frame).
+         */
+        public Builder trustedProxies(java.util.Collection<java.net.InetAddress> proxies) {
+            this.trustedProxies = java.util.Set.copyOf(proxies);
             return this;
         }
 

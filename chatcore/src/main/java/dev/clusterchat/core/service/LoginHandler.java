@@ -43,8 +43,7 @@ final class LoginHandler implements MessageHandler {
             }
             throw new ChatException(Errno.ALREADY_LOGGED_IN);
         }
-        java.net.InetAddress address = r.connection().remoteAddress() == null ? null
-                : r.connection().remoteAddress().getAddress();
+        java.net.InetAddress address = session.clientAddress() == null ? null : session.clientAddress().getAddress();
         java.time.Duration refused = ctx.loginThrottle().refusedFor(id, address);
         if (refused != null) {
             throw new ChatException(Errno.LOGIN_THROTTLED, "too many failed logins; try again in "

@@ -19,6 +19,10 @@ public final class Session {
     private volatile long userId;
     private volatile String name;
     private volatile boolean everLoggedIn;
+    /** The client's address: the peer's, or the one a trusted proxy named in its PROXY header. */
+    private volatile java.net.InetSocketAddress clientAddress;
+    /** Loop thread only: whether the first frame has been seen (a PROXY header may only come first). */
+    private boolean firstFrameSeen;
     /** Loop thread only: this connection's request rate, or null when unlimited. */
     private RateGuard rate;
     /** Loop thread only: live messages that arrived before the login reply went out. */
@@ -33,6 +37,24 @@ public final class Session {
         this.connection = connection;
         this.serial = serial;
         this.strays = strays;
+        this.clientAddress = connection.remoteAddress();
+    }
+
+    /** Thread-safe: the client's address (the one a trusted proxy named, else the peer's); null if unknown. */
+    public java.net.InetSocketAddress clientAddress() {
+        return clientAddress;
+    }
+
+    /** Loop thread only. */
+    void clientAddress(java.net.InetSocketAddress address) {
+        this.clientAddress = address;
+    }
+
+    /** Loop thread only: true the first time, false after. */
+    boolean firstFrame() {
+        boolean first = !firstFrameSeen;
+        firstFrameSeen = true;
+        return first;
     }
 
     public Connection connection() {

@@ -38,6 +38,14 @@ final class Telemetry {
         }
     }
 
+    /** Loop thread: a trusted proxy named the client of this connection. */
+    void proxied(Connection c, java.net.InetSocketAddress client) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, "connection " + c.id() + " is client " + client.getAddress().getHostAddress() + ":"
+                    + client.getPort() + " (PROXY header from " + address(c) + ")");
+        }
+    }
+
     /** Loop thread: a connection ended; {@code userId} is who was logged in on it, or 0. */
     void closed(Connection c, long userId) {
         CloseReason reason = c.closeReason() != null ? c.closeReason() : CloseReason.SERVER;

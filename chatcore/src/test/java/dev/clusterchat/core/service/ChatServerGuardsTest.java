@@ -31,8 +31,12 @@ class ChatServerGuardsTest {
     private final List<ChatClient> clients = new ArrayList<>();
 
     private void start(AbuseLimits abuse, UnaryOperator<ServerConfig> net) {
+        start(abuse, net, List.of());
+    }
+
+    private void start(AbuseLimits abuse, UnaryOperator<ServerConfig> net, List<java.net.InetAddress> proxies) {
         ChatServerConfig config = ChatServerConfig.defaults(net.apply(ServerConfig.defaults(0).withIoThreads(2)))
-                .withPasswordIterations(1000).withAbuseLimits(abuse);
+                .withPasswordIterations(1000).withAbuseLimits(abuse).withTrustedProxies(proxies);
         server = new ChatServer(config, store).start();
     }
 
@@ -126,6 +130,40 @@ class ChatServerGuardsTest {
             assertThat(errno(c.login(900_000 + i, "x"))).isEqualTo(Errno.AUTH_FAILED.code());
         }
         assertThat(errno(client().login(real, "pw"))).isEqualTo(Errno.LOGIN_THROTTLED.code());
+    }
+
+    @Test
+    void aTrustedProxyNamesTheClientWhoseFailuresCount() throws Exception {
+        start(AbuseLimits.NONE.withLoginFailures(0, 2, Duration.ofMinutes(1)), n -> n,
+                List.of(java.net.InetAddress.getByName("127.0.0.1")));
+        long real = client().register("real", "pw");
+        ChatClient guesser = client().sendRaw(proxyLine("203.0.113.9"));
+        for (int i = 0; i < 2; i++) {
+            assertThat(errno(guesser.login(900_000 + i, "x"))).isEqualTo(Errno.AUTH_FAILED.code());
+        }
+        assertThat(errno(guesser.login(real, "pw"))).isEqualTo(Errno.LOGIN_THROTTLED.code());
+        ChatClient sameHost = client().sendRaw(proxyLine("203.0.113.9"));
+        assertThat(errno(sameHost.login(real, "pw"))).as("the same client address").isEqualTo(Errno.LOGIN_THROTTLED.code());
+        ChatClient otherHost = client().sendRaw(proxyLine("203.0.113.10"));
+        assertThat(errno(otherHost.login(real, "pw"))).as("another client behind the same proxy").isZero();
+
+        ChatClient broken = client().sendRaw("PROXY TCP4 nonsense\r\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        JsonObject r = broken.next();
+        assertThat(errno(r)).isEqualTo(Errno.INVALID_REQUEST.code());
+        assertThat(r.get("errmsg").getAsString()).startsWith("malformed PROXY header");
+        assertThat(broken.closedByServer()).isTrue();
+    }
+
+    @Test
+    void aProxyHeaderFromAnUntrustedPeerIsAnOrdinaryBadFrame() {
+        start(AbuseLimits.NONE, n -> n);
+        ChatClient c = client().sendRaw(proxyLine("203.0.113.9"));
+        assertThat(errno(c.next())).isEqualTo(Errno.BAD_JSON.code());
+        assertThat(errno(c.request(ping(1), MsgId.PONG))).isZero();
+    }
+
+    private static byte[] proxyLine(String client) {
+        return ("PROXY TCP4 " + client + " 127.0.0.1 40000 6000\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

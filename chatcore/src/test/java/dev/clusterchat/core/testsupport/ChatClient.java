@@ -49,6 +49,20 @@ public final class ChatClient implements AutoCloseable {
         return connect(host, port, legacy, -1);
     }
 
+    /** A client whose socket is bound to this local address first (e.g. 127.0.0.2, to be another client host). */
+    public static ChatClient connectFrom(String localAddress, int port) {
+        try {
+            Socket s = new Socket();
+            s.bind(new InetSocketAddress(localAddress, 0));
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(5000);
+            s.setTcpNoDelay(true);
+            return new ChatClient(s, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to 127.0.0.1:" + port + " from " + localAddress, e);
+        }
+    }
+
     /** A client with a small socket receive buffer (SO_RCVBUF), to play a reader that falls behind. */
     public static ChatClient connectWithReceiveBuffer(int port, int receiveBuffer) {
         return connect("127.0.0.1", port, false, receiveBuffer);
