@@ -12,8 +12,14 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Predicate;
 
 /**
@@ -207,6 +213,43 @@ public final class ChatClient implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Reads frames (queued ones first) until {@code got} holds the text of a chat message (msgid 6
+     * or 10) for every expected text, or the time is up. Adds the text of every chat message read
+     * to {@code got}, in order, duplicates included; other frames are dropped.
+     */
+    public void receiveChats(List<String> got, Collection<String> expected, Duration within) {
+        long deadline = System.nanoTime() + within.toNanos();
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(got);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            if (!unread.isEmpty() || !quietFor(100)) {
+                String text = chatText(unread.poll());
+                if (text != null) {
+                    got.add(text);
+                    missing.remove(text);
+                }
+            }
+        }
+    }
+
+    /** The texts of the chat messages read (queued ones first) until nothing arrives for {@code quietMillis}. */
+    public List<String> drainChats(int quietMillis) {
+        List<String> got = new ArrayList<>();
+        while (!unread.isEmpty() || !quietFor(quietMillis)) {
+            String text = chatText(unread.poll());
+            if (text != null) {
+                got.add(text);
+            }
+        }
+        return got;
+    }
+
+    private static String chatText(JsonObject frame) {
+        int msgid = frame.has("msgid") ? frame.get("msgid").getAsInt() : 0;
+        return msgid == 6 || msgid == 10 ? frame.get("msg").getAsString() : null;
     }
 
     /** Whether the server closed the connection (reads EOF within the timeout). */

@@ -3,17 +3,23 @@ package dev.clusterchat.core.testsupport;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
+import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Guards for tests that need a real service (MariaDB, Redis): when it is not reachable the test is
- * skipped, or fails if the system property {@code chat.requireServices} is "true" (as CI sets it).
+ * Guards for tests that need a real service (MariaDB, Redis) or its programs: when it is not
+ * reachable or installed the test is skipped, or fails if the system property
+ * {@code chat.requireServices} is "true" (as CI sets it).
  * Each address is probed once per JVM and a skip is reported once, so calling this before every
  * test (which makes each one count as skipped) stays cheap and quiet. Thread-safe.
  */
@@ -36,14 +42,36 @@ public final class Services {
         if (failure.isEmpty()) {
             return;
         }
-        String where = what + " not reachable at " + host + ":" + port;
+        unavailable(what + " not reachable at " + host + ":" + port, failure.get().toString());
+    }
+
+    /**
+     * Thread-safe: the path of an installed program, looked up in PATH and the sbin directories
+     * (daemons live there and a non-root PATH often lacks them); if it is missing, aborts the
+     * calling test (skipped) or fails it when services are required.
+     */
+    public static Path requireProgram(String name, String debianPackage) {
+        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)));
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin"));
+        for (String dir : dirs) {
+            Path p = Path.of(dir.isEmpty() ? "." : dir, name);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        unavailable(name + " not installed", "apt-get install " + debianPackage);
+        throw new AssertionError("unreachable");
+    }
+
+    /** Skips the calling test (one line on stderr per reason) or fails it when services are required. */
+    private static void unavailable(String why, String detail) {
         if (Boolean.getBoolean(REQUIRE_PROPERTY)) {
-            Assertions.fail(where + " (" + failure.get() + ") and -D" + REQUIRE_PROPERTY + "=true");
+            Assertions.fail(why + " (" + detail + ") and -D" + REQUIRE_PROPERTY + "=true");
         }
-        if (REPORTED.add(where)) {
-            System.err.println("SKIPPED: " + where + " (set -D" + REQUIRE_PROPERTY + "=true to fail instead)");
+        if (REPORTED.add(why)) {
+            System.err.println("SKIPPED: " + why + " (set -D" + REQUIRE_PROPERTY + "=true to fail instead)");
         }
-        Assumptions.abort(where);
+        Assumptions.abort(why);
     }
 
     /** Thread-safe: whether {@code host:port} accepted a TCP connection within a second (probed once). */
