@@ -11,10 +11,12 @@ import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.Protocol;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
 import redis.clients.jedis.params.SetParams;
 
+import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -180,9 +182,8 @@ public final class RedisCluster implements Cluster {
      */
     private void heartbeat() {
         try {
-            redis.set(nodeKey(config.nodeId()), String.valueOf(System.currentTimeMillis()),
-                    SetParams.setParams().px(config.nodeTtl().toMillis()));
-            reachable.set(true);
+            call("refresh this node's liveness key", () -> redis.set(nodeKey(config.nodeId()),
+                    String.valueOf(System.currentTimeMillis()), SetParams.setParams().px(config.nodeTtl().toMillis())));
             if (!heartbeatOk) {
                 LOG.info("Redis at " + address + " is reachable; claiming this node's users again");
                 Inbound in = inbound;
@@ -192,10 +193,9 @@ public final class RedisCluster implements Cluster {
                 heartbeatOk = true;
             }
             checkSubscriber();
-        } catch (JedisException e) {
-            reachable.set(false);
+        } catch (ClusterUnavailableException e) {
             if (heartbeatOk) {
-                LOG.warning("Redis at " + address + " unreachable: " + e.getMessage() + "; serving local users only");
+                LOG.warning(e.getMessage() + "; serving local users only");
             }
             heartbeatOk = false;
         } catch (Throwable t) {
@@ -210,7 +210,7 @@ public final class RedisCluster implements Cluster {
             return; // (re)subscribing right now
         }
         String channel = channelPrefix + config.nodeId();
-        Object reply = redis.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel);
+        Object reply = call("count this node's subscribers", () -> redis.sendCommand(Protocol.Command.PUBSUB, "NUMSUB", channel));
         List<?> pair = reply instanceof List<?> l ? l : List.of();
         Object n = pair.size() == 2 ? pair.get(1) : null;
         if (n instanceof Long count && count == 0) {
@@ -336,7 +336,7 @@ public final class RedisCluster implements Cluster {
         userIds.forEach(to::add);
         env.add("to", to);
         env.addProperty("m", message);
-        long receivers = call("publish to node " + nodeId, () -> redis.publish(channelPrefix + nodeId, env.toString()));
+        long receivers = call("publish to node " + nodeId, false, () -> redis.publish(channelPrefix + nodeId, env.toString()));
         return receivers > 0;
     }
 
@@ -355,15 +355,48 @@ public final class RedisCluster implements Cluster {
     }
 
     private <T> T call(String what, Supplier<T> action) {
+        return call(what, true, action);
+    }
+
+    /**
+     * Runs an action on Redis; if it fails, Redis counts as unreachable and the caller gets a
+     * {@link ClusterUnavailableException}. A pooled connection found closed or reset (Redis
+     * restarted) means the other idle ones are dead too: they are all dropped, and a
+     * {@code repeatable} action runs once more on a fresh connection, so the first call after a
+     * restart does not fail. A timeout is not repeated (Redis is slow, not gone), nor is the
+     * publish of a message (it could arrive twice).
+     */
+    private <T> T call(String what, boolean repeatable, Supplier<T> action) {
+        boolean pooled = redis.getPool().getNumIdle() > 0;
         try {
-            T result = action.get();
-            reachable.set(true);
-            return result;
+            return reached(action.get());
+        } catch (JedisConnectionException e) {
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw unreachable(what, e);
+            }
+            redis.getPool().clear();
+            if (!repeatable || !pooled) {
+                throw unreachable(what, e);
+            }
+            try {
+                return reached(action.get());
+            } catch (JedisException again) {
+                throw unreachable(what, again);
+            }
         } catch (JedisException e) {
-            reachable.set(false);
-            throw new ClusterUnavailableException("cannot " + what + ": Redis at " + address + " unreachable ("
-                    + e.getMessage() + ")", e);
+            throw unreachable(what, e);
         }
+    }
+
+    private <T> T reached(T result) {
+        reachable.set(true);
+        return result;
+    }
+
+    private ClusterUnavailableException unreachable(String what, JedisException e) {
+        reachable.set(false);
+        return new ClusterUnavailableException("cannot " + what + ": Redis at " + address + " unreachable ("
+                + e.getMessage() + ")", e);
     }
 
     @Override
