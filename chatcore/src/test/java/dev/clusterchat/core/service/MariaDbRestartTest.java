@@ -1,0 +1,219 @@
+package dev.clusterchat.core.service;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.clusterchat.core.net.ServerConfig;
+import dev.clusterchat.core.proto.Errno;
+import dev.clusterchat.core.proto.MsgId;
+import dev.clusterchat.core.store.jdbc.JdbcStore;
+import dev.clusterchat.core.testsupport.ChatClient;
+import dev.clusterchat.core.testsupport.Chatter;
+import dev.clusterchat.core.testsupport.MariaDbServerProcess;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A node whose MariaDB (a private mariadbd) really goes away, by SIGTERM or by SIGKILL (crash
+ * recovery on the way back), and comes back while users chat: during the outage chat between
+ * users online here goes on and what needs the database gets errno 13 "database unavailable";
+ * after it, without restarting the node, registering and logging in work again, and every
+ * acknowledged message reaches its recipient exactly once, live or at the next login.
+ */
+@Timeout(60)
+class MariaDbRestartTest {
+    private static final Duration WITHIN = Duration.ofSeconds(20);
+    private static final String DB_DOWN = "database unavailable, try again later";
+
+    /** How MariaDB goes away: a clean shutdown or a crash. */
+    enum Fault {
+        SIGTERM, SIGKILL;
+
+        void apply(MariaDbServerProcess db) {
+            if (this == SIGKILL) {
+                db.kill();
+            } else {
+                db.stop();
+            }
+        }
+    }
+
+    private static MariaDbServerProcess mariadb;
+    private JdbcStore store;
+    private ChatServer server;
+    private final List<ChatClient> clients = new ArrayList<>();
+
+    private record User(long id, ChatClient client) {
+    }
+
+    @BeforeAll
+    static void install() {
+        mariadb = MariaDbServerProcess.create();
+    }
+
+    @AfterAll
+    static void remove() {
+        if (mariadb != null) {
+            mariadb.close();
+        }
+    }
+
+    @BeforeEach
+    void start() {
+        if (!mariadb.running()) {
+            mariadb.start(); // a failed test may have left it down
+        }
+        store = JdbcStore.open(mariadb.createDatabase() + "?connectTimeout=1000&socketTimeout=3000",
+                MariaDbServerProcess.USER, MariaDbServerProcess.PASSWORD, 4, Duration.ofSeconds(2));
+        server = new ChatServer(ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
+                .withPasswordIterations(1000), store).start();
+    }
+
+    @AfterEach
+    void stop() {
+        clients.forEach(ChatClient::close);
+        if (server != null) {
+            server.stop(Duration.ofSeconds(5));
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    private ChatClient connect() {
+        ChatClient c = ChatClient.connect(server.port());
+        clients.add(c);
+        return c;
+    }
+
+    private User user(String name, boolean login) {
+        ChatClient c = connect();
+        long id = c.register(name, "pw");
+        if (login) {
+            assertThat(c.login(id, "pw").get("errno").getAsInt()).isZero();
+        }
+        return new User(id, c);
+    }
+
+    private static JsonObject chat(long to, String text) {
+        JsonObject m = new JsonObject();
+        m.addProperty("msgid", MsgId.ONE_CHAT);
+        m.addProperty("toid", to);
+        m.addProperty("msg", text);
+        return m;
+    }
+
+    private static JsonObject groupChat(long group, String text) {
+        JsonObject m = new JsonObject();
+        m.addProperty("msgid", MsgId.GROUP_CHAT);
+        m.addProperty("groupid", group);
+        m.addProperty("msg", text);
+        return m;
+    }
+
+    private static JsonObject register(ChatClient c, String name) {
+        return c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Fault.class)
+    void chatGoesOnThroughADatabaseRestart(Fault fault) throws Exception {
+        User alice = user("alice", true);
+        User bob = user("bob", true);
+        User sam = user("sam", true);
+        User carol = user("carol", false);
+        long group = sam.client().request("{\"msgid\":8,\"groupname\":\"crew\"}", MsgId.CREATE_GROUP_ACK)
+                .get("groupid").getAsLong();
+        bob.client().request("{\"msgid\":9,\"groupid\":" + group + "}", MsgId.ADD_GROUP_ACK);
+        carol.client().login(carol.id(), "pw");
+        carol.client().request("{\"msgid\":9,\"groupid\":" + group + "}", MsgId.ADD_GROUP_ACK);
+        carol.client().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
+        List<String> bobGot = new ArrayList<>();
+        // sam writes to carol (offline: stored) and to the group (bob live, carol stored)
+        try (Chatter samSends = new Chatter("sam", sam.client(), i -> i % 2 == 0
+                ? chat(carol.id(), "sam-" + i) : groupChat(group, "group-" + i), Duration.ofMillis(2)).start()) {
+            samSends.awaitAcked(10, WITHIN);
+
+            fault.apply(mariadb);
+            // users online here still chat
+            assertThat(alice.client().request(chat(bob.id(), "local during the outage").toString(), MsgId.ONE_CHAT_ACK)
+                    .get("errno").getAsInt()).isZero();
+            bob.client().receiveChats(bobGot, Set.of("local during the outage"), WITHIN);
+            assertThat(bobGot).contains("local during the outage");
+            // what needs the database gets a clear error, and the connection stays usable
+            ChatClient dave = connect();
+            JsonObject reg = register(dave, "dave");
+            assertThat(reg.get("errno").getAsInt()).as(reg.toString()).isEqualTo(Errno.SERVER_ERROR.code());
+            assertThat(reg.get("errmsg").getAsString()).isEqualTo(DB_DOWN);
+            JsonObject login = connect().login(carol.id(), "pw");
+            assertThat(login.get("errno").getAsInt()).as(login.toString()).isEqualTo(Errno.SERVER_ERROR.code());
+            assertThat(login.get("errmsg").getAsString()).isEqualTo(DB_DOWN);
+            samSends.awaitRefused(samSends.refusals().size() + 5, WITHIN);
+
+            mariadb.start();
+            // the pool reconnects by itself: no restart of the node
+            JsonObject again = pollRegister(dave);
+            assertThat(again.get("errno").getAsInt()).as("register works again: " + again).isZero();
+            samSends.awaitAcked(samSends.acked().size() + 20, WITHIN);
+            samSends.close();
+
+            assertThat(samSends.refusals()).as("every refusal says why").containsOnly(DB_DOWN);
+            awaitNoPendingRetries();
+            Set<String> acked = samSends.acked();
+            Set<String> groupAcked = acked.stream().filter(t -> t.startsWith("group-")).collect(Collectors.toSet());
+            // bob was online throughout: he got exactly the acknowledged group messages, live
+            bob.client().receiveChats(bobGot, groupAcked, WITHIN);
+            bobGot.addAll(bob.client().drainChats(500));
+            groupAcked.add("local during the outage");
+            assertThat(bobGot).as("bob gets every acknowledged message once").containsExactlyInAnyOrderElementsOf(groupAcked);
+            // carol gets every acknowledged message once at her next login; refused ones at most once
+            JsonObject carolLogin = carol.client().login(carol.id(), "pw");
+            assertThat(carolLogin.get("errno").getAsInt()).as(carolLogin.toString()).isZero();
+            List<String> carolGot = texts(carolLogin.getAsJsonArray("offlinemsg"));
+            carolGot.addAll(carol.client().drainChats(500));
+            assertThat(carolGot).as("carol gets every acknowledged message").containsAll(acked);
+            assertThat(carolGot).as("nothing twice").doesNotHaveDuplicates();
+            assertThat(samSends.sent()).as("nothing unsent").containsAll(carolGot);
+        }
+    }
+
+    /** Registers again and again (new names: a lost reply may hide a success) until it works or time is up. */
+    private static JsonObject pollRegister(ChatClient c) {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        JsonObject r;
+        int attempt = 0;
+        do {
+            r = register(c, "dave" + attempt++);
+        } while (r.get("errno").getAsInt() != 0 && System.nanoTime() < deadline);
+        return r;
+    }
+
+    private void awaitNoPendingRetries() throws InterruptedException {
+        long deadline = System.nanoTime() + WITHIN.toNanos();
+        while (server.pendingRetries() > 0) {
+            assertThat(System.nanoTime()).as("retry queue drained").isLessThan(deadline);
+            Thread.sleep(50); // the retry queue runs every second; nothing to wait on
+        }
+    }
+
+    private static List<String> texts(JsonArray messages) {
+        List<String> out = new ArrayList<>();
+        for (JsonElement e : messages) {
+            out.add(e.getAsJsonObject().get("msg").getAsString());
+        }
+        return out;
+    }
+}
