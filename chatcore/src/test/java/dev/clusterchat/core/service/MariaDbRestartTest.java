@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -188,6 +189,25 @@ class MariaDbRestartTest {
             assertThat(carolGot).as("nothing twice").doesNotHaveDuplicates();
             assertThat(samSends.sent()).as("nothing unsent").containsAll(carolGot);
         }
+    }
+
+    @Test
+    void afterACrashAndAQuickRestartAtMostOneRequestFails() {
+        List<ChatClient> four = List.of(connect(), connect(), connect(), connect());
+        // requests at once: several pooled connections, all returned just before the database goes
+        for (int i = 0; i < four.size(); i++) {
+            four.get(i).send("{\"msgid\":4,\"name\":\"before" + i + "\",\"password\":\"pw\"}");
+        }
+        for (ChatClient c : four) {
+            assertThat(c.next(o -> o.get("msgid").getAsInt() == MsgId.REG_ACK).get("errno").getAsInt()).isZero();
+        }
+        mariadb.kill();
+        mariadb.start();
+        List<Integer> errnos = new ArrayList<>();
+        for (int i = 0; i < four.size(); i++) {
+            errnos.add(register(four.get(0), "after" + i).get("errno").getAsInt());
+        }
+        assertThat(errnos.subList(1, errnos.size())).as("only the first finds a dead connection: " + errnos).containsOnly(0);
     }
 
     /** Registers again and again (new names: a lost reply may hide a success) until it works or time is up. */

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * A small bounded pool of JDBC connections. At most {@code size} connections are lent at once; a
  * borrower waits up to the timeout for one. An idle connection is checked before it is lent again
  * (unless it was returned within the alive-bypass window, as HikariCP does) and replaced if dead.
+ * Once a connection breaks, the database may have restarted: every idle one is checked again
+ * before it is lent, however recently it was returned.
  * Connections run at READ COMMITTED: H2's default, and for InnoDB it means no gap locks, so
  * concurrent inserts and deletes of one user's offline messages do not deadlock.
  *
@@ -154,6 +156,9 @@ final class ConnectionPool implements AutoCloseable {
     private void release(Connection connection, boolean reusable) {
         boolean keep;
         synchronized (this) {
+            if (!reusable) {
+                distrustIdle();
+            }
             keep = reusable && !closed;
             if (keep) {
                 idle.addFirst(new Idle(connection, System.nanoTime()));
@@ -163,6 +168,14 @@ final class ConnectionPool implements AutoCloseable {
             closeQuietly(connection);
         }
         permits.release();
+    }
+
+    /** Guarded by this: the idle connections lose the alive bypass (returned "long ago"), order kept. */
+    private void distrustIdle() {
+        long longAgo = System.nanoTime() - aliveBypassNanos;
+        for (int n = idle.size(); n > 0; n--) {
+            idle.addLast(new Idle(idle.pollFirst().connection, longAgo));
+        }
     }
 
     private static boolean isAlive(Connection connection) {

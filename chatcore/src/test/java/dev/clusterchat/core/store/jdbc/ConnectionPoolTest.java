@@ -107,6 +107,32 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void afterOneConnectionBreaksTheOtherIdleOnesAreCheckedBeforeTheyAreLent() throws SQLException {
+        ConnectionPool pool = pool(2, Duration.ofSeconds(1), Duration.ofMinutes(1));
+        ConnectionPool.Lease older = pool.borrow();
+        ConnectionPool.Lease newer = pool.borrow();
+        int olderSession = sessionId(older.connection());
+        int newerSession = sessionId(newer.connection());
+        older.close();
+        newer.close();
+        // the database restarts: both sessions are gone, though just returned
+        try (ConnectionPool other = new ConnectionPool(url, "sa", "", new Properties(), 1, Duration.ofSeconds(1), Duration.ZERO);
+             ConnectionPool.Lease lease = other.borrow(); Statement st = lease.connection().createStatement()) {
+            st.execute("CALL ABORT_SESSION(" + olderSession + ")");
+            st.execute("CALL ABORT_SESSION(" + newerSession + ")");
+        }
+        try (ConnectionPool.Lease lease = pool.borrow()) {
+            assertThat(lease.connection()).as("within the bypass: lent unchecked").isSameAs(newer.connection());
+            assertThatThrownBy(() -> sessionId(lease.connection())).isInstanceOf(SQLException.class);
+            lease.failed(new SQLException("link gone", "08S01"));
+        }
+        try (ConnectionPool.Lease lease = pool.borrow()) {
+            assertThat(lease.connection()).as("checked, found dead, replaced").isNotSameAs(older.connection());
+            assertThat(sessionId(lease.connection())).isNotIn(olderSession, newerSession);
+        }
+    }
+
+    @Test
     void connectionClosedByItsBorrowerIsDropped() throws SQLException {
         ConnectionPool pool = pool(1, Duration.ofSeconds(1), ConnectionPool.DEFAULT_ALIVE_BYPASS);
         Connection closed;
