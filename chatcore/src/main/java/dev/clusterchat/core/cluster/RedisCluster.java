@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -113,8 +114,16 @@ public final class RedisCluster implements Cluster {
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean reachable = new AtomicBoolean(true);
-    /** Written by the heartbeat thread (volatile: the subscriber writes and health checks read it): false until recovery after an outage completes. */
+    /**
+     * False from an outage until the heartbeat has recovered from it (health checks read it). The
+     * subscriber subscribing again and any call that finds a connection broken (Redis may have
+     * restarted empty) ask for recovery too, through {@link #recover()}.
+     */
     private volatile boolean heartbeatOk = true;
+    /** Heartbeat thread only: the outage under way has been logged. */
+    private boolean outageLogged;
+    /** Counts requests for recovery, so one made while recovering is not lost. */
+    private final AtomicLong recoveryRequests = new AtomicLong();
     private volatile Inbound inbound;
     private volatile Jedis subscriberConnection;
     private volatile Subscriber subscriber;
@@ -184,24 +193,33 @@ public final class RedisCluster implements Cluster {
         try {
             call("refresh this node's liveness key", () -> redis.set(nodeKey(config.nodeId()),
                     String.valueOf(System.currentTimeMillis()), SetParams.setParams().px(config.nodeTtl().toMillis())));
+            outageLogged = false;
             if (!heartbeatOk) {
+                long requests = recoveryRequests.get();
                 LOG.info("Redis at " + address + " is reachable; claiming this node's users again");
                 Inbound in = inbound;
                 if (in != null) {
                     in.reconnected();
                 }
-                heartbeatOk = true;
+                heartbeatOk = recoveryRequests.get() == requests; // asked again meanwhile: another round
             }
             checkSubscriber();
         } catch (ClusterUnavailableException e) {
-            if (heartbeatOk) {
+            if (!outageLogged) {
                 LOG.warning(e.getMessage() + "; serving local users only");
+                outageLogged = true;
             }
             heartbeatOk = false;
         } catch (Throwable t) {
             heartbeatOk = false; // recovery failed half-way: again at the next heartbeat
             LOG.log(Level.WARNING, "recovering after a Redis outage failed; retrying", t);
         }
+    }
+
+    /** Thread-safe: the next heartbeat claims this node's users again and syncs them. */
+    private void recover() {
+        recoveryRequests.incrementAndGet();
+        heartbeatOk = false;
     }
 
     private void checkSubscriber() {
@@ -261,7 +279,7 @@ public final class RedisCluster implements Cluster {
         public void onSubscribe(String channel, int subscribedChannels) {
             if (resubscribed) {
                 LOG.info("subscribed to " + channel + " again");
-                heartbeatOk = false; // the next heartbeat recovers: messages published meanwhile were stored
+                recover(); // messages published meanwhile were stored
             }
         }
 
@@ -363,8 +381,8 @@ public final class RedisCluster implements Cluster {
      * {@link ClusterUnavailableException}. A pooled connection found closed or reset (Redis
      * restarted) means the other idle ones are dead too: they are all dropped, and a
      * {@code repeatable} action runs once more on a fresh connection, so the first call after a
-     * restart does not fail. A timeout is not repeated (Redis is slow, not gone), nor is the
-     * publish of a message (it could arrive twice).
+     * restart does not fail; the next heartbeat recovers as after an outage. A timeout is not
+     * repeated (Redis is slow, not gone), nor is the publish of a message (it could arrive twice).
      */
     private <T> T call(String what, boolean repeatable, Supplier<T> action) {
         boolean pooled = redis.getPool().getNumIdle() > 0;
@@ -375,6 +393,7 @@ public final class RedisCluster implements Cluster {
                 throw unreachable(what, e);
             }
             redis.getPool().clear();
+            recover(); // Redis may have restarted empty: the next heartbeat claims this node's users again
             if (!repeatable || !pooled) {
                 throw unreachable(what, e);
             }

@@ -12,9 +12,11 @@ import dev.clusterchat.core.testsupport.Chatter;
 import dev.clusterchat.core.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import redis.clients.jedis.JedisPooled;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -188,6 +190,27 @@ class RedisRestartTest {
             assertThat(store.takeOffline(bob.id())).as("nothing left behind for bob").isEmpty();
             assertThat(store.takeOffline(alice.id())).as("nothing left behind for alice").isEmpty();
         }
+    }
+
+    @Test
+    void aCrashAndQuickRestartIsNoticed() throws InterruptedException {
+        User alice = user(a, "alice");
+        User bob = user(b, "bob");
+        redis.kill();
+        redis.start();
+        // Redis lost everything: both nodes claim their users again by themselves
+        try (JedisPooled check = new JedisPooled(redis.uri())) {
+            long deadline = System.nanoTime() + WITHIN.toNanos();
+            while (!"a".equals(check.hget("chat:presence", Long.toString(alice.id())))
+                    || !"b".equals(check.hget("chat:presence", Long.toString(bob.id())))) {
+                assertThat(System.nanoTime()).as("users claimed again").isLessThan(deadline);
+                Thread.sleep(20); // polling Redis: the nodes recover at their next heartbeat
+            }
+        }
+        assertThat(alice.client().request(chat(bob.id(), "after").toString(), MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).isZero();
+        List<String> got = new ArrayList<>();
+        bob.client().receiveChats(got, Set.of("after"), WITHIN);
+        assertThat(got).containsExactly("after");
     }
 
     @ParameterizedTest
