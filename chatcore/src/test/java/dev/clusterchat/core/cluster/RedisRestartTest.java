@@ -9,6 +9,7 @@ import dev.clusterchat.core.service.ChatServerConfig;
 import dev.clusterchat.core.store.memory.MemoryStore;
 import dev.clusterchat.core.testsupport.ChatClient;
 import dev.clusterchat.core.testsupport.Chatter;
+import dev.clusterchat.core.testsupport.ChildServer;
 import dev.clusterchat.core.testsupport.RedisServerProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,20 +38,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RedisRestartTest {
     private static final Duration WITHIN = Duration.ofSeconds(15);
     private static final Duration PACE = Duration.ofMillis(5);
-
-    /** How Redis goes away: a clean shutdown or a crash. */
-    enum Fault {
-        SIGTERM, SIGKILL;
-
-        void apply(RedisServerProcess redis) {
-            if (this == SIGKILL) {
-                redis.kill();
-            } else {
-                redis.stop();
-            }
-        }
-    }
-
 
     private RedisServerProcess redis;
     private final MemoryStore store = new MemoryStore();
@@ -100,25 +87,9 @@ class RedisRestartTest {
         return new User(id, c);
     }
 
-    private static JsonObject chat(long to, String text) {
-        JsonObject m = new JsonObject();
-        m.addProperty("msgid", MsgId.ONE_CHAT);
-        m.addProperty("toid", to);
-        m.addProperty("msg", text);
-        return m;
-    }
-
-    private static JsonObject groupChat(long group, String text) {
-        JsonObject m = new JsonObject();
-        m.addProperty("msgid", MsgId.GROUP_CHAT);
-        m.addProperty("groupid", group);
-        m.addProperty("msg", text);
-        return m;
-    }
-
     @ParameterizedTest
-    @EnumSource(Fault.class)
-    void chatAcrossNodesGoesOnThroughARedisRestart(Fault fault) throws Exception {
+    @EnumSource(ChildServer.Fault.class)
+    void chatAcrossNodesGoesOnThroughARedisRestart(ChildServer.Fault fault) throws Exception {
         User alice = user(a, "alice");
         User carol = user(a, "carol");
         User sam = user(a, "sam");
@@ -134,8 +105,8 @@ class RedisRestartTest {
         List<String> bobGot = new ArrayList<>();
         // sam (node a) writes to bob (node b) and to the group (alice on a, bob on b); tom (b) writes to alice (a)
         try (Chatter samSends = new Chatter("sam", sam.client(), i -> i % 2 == 0
-                ? chat(bob.id(), "sam-" + i) : groupChat(group, "group-" + i), PACE).start();
-             Chatter tomSends = new Chatter("tom", tom.client(), i -> chat(alice.id(), "tom-" + i), PACE).start()) {
+                ? ChatClient.chat(bob.id(), "sam-" + i) : ChatClient.groupChat(group, "group-" + i), PACE).start();
+             Chatter tomSends = new Chatter("tom", tom.client(), i -> ChatClient.chat(alice.id(), "tom-" + i), PACE).start()) {
             samSends.awaitAcked(10, WITHIN);
             tomSends.awaitAcked(10, WITHIN);
 
@@ -143,7 +114,7 @@ class RedisRestartTest {
             int samBefore = samSends.acked().size();
             int tomBefore = tomSends.acked().size();
             // users on one node still chat live
-            assertThat(carol.client().request(chat(alice.id(), "local during the outage").toString(), MsgId.ONE_CHAT_ACK)
+            assertThat(carol.client().request(ChatClient.chat(alice.id(), "local during the outage").toString(), MsgId.ONE_CHAT_ACK)
                     .get("errno").getAsInt()).isZero();
             alice.client().receiveChats(aliceGot, Set.of("local during the outage"), WITHIN);
             assertThat(aliceGot).contains("local during the outage");
@@ -207,15 +178,15 @@ class RedisRestartTest {
                 Thread.sleep(20); // polling Redis: the nodes recover at their next heartbeat
             }
         }
-        assertThat(alice.client().request(chat(bob.id(), "after").toString(), MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).isZero();
+        assertThat(alice.client().request(ChatClient.chat(bob.id(), "after").toString(), MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).isZero();
         List<String> got = new ArrayList<>();
         bob.client().receiveChats(got, Set.of("after"), WITHIN);
         assertThat(got).containsExactly("after");
     }
 
     @ParameterizedTest
-    @EnumSource(Fault.class)
-    void theFirstLoginAfterRedisIsBackWorks(Fault fault) {
+    @EnumSource(ChildServer.Fault.class)
+    void theFirstLoginAfterRedisIsBackWorks(ChildServer.Fault fault) {
         // a heartbeat too slow to notice the restart first: the login is the first to use a pooled connection
         ChatServer quiet = node("quiet", Duration.ofSeconds(10));
         user(quiet, "alice");

@@ -9,6 +9,7 @@ import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.jdbc.JdbcStore;
 import dev.clusterchat.core.testsupport.ChatClient;
 import dev.clusterchat.core.testsupport.Chatter;
+import dev.clusterchat.core.testsupport.ChildServer;
 import dev.clusterchat.core.testsupport.MariaDbServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -38,19 +39,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MariaDbRestartTest {
     private static final Duration WITHIN = Duration.ofSeconds(20);
     private static final String DB_DOWN = "database unavailable, try again later";
-
-    /** How MariaDB goes away: a clean shutdown or a crash. */
-    enum Fault {
-        SIGTERM, SIGKILL;
-
-        void apply(MariaDbServerProcess db) {
-            if (this == SIGKILL) {
-                db.kill();
-            } else {
-                db.stop();
-            }
-        }
-    }
 
     private static MariaDbServerProcess mariadb;
     private JdbcStore store;
@@ -109,29 +97,13 @@ class MariaDbRestartTest {
         return new User(id, c);
     }
 
-    private static JsonObject chat(long to, String text) {
-        JsonObject m = new JsonObject();
-        m.addProperty("msgid", MsgId.ONE_CHAT);
-        m.addProperty("toid", to);
-        m.addProperty("msg", text);
-        return m;
-    }
-
-    private static JsonObject groupChat(long group, String text) {
-        JsonObject m = new JsonObject();
-        m.addProperty("msgid", MsgId.GROUP_CHAT);
-        m.addProperty("groupid", group);
-        m.addProperty("msg", text);
-        return m;
-    }
-
     private static JsonObject register(ChatClient c, String name) {
         return c.request("{\"msgid\":4,\"name\":\"" + name + "\",\"password\":\"pw\"}", MsgId.REG_ACK);
     }
 
     @ParameterizedTest
-    @EnumSource(Fault.class)
-    void chatGoesOnThroughADatabaseRestart(Fault fault) throws Exception {
+    @EnumSource(ChildServer.Fault.class)
+    void chatGoesOnThroughADatabaseRestart(ChildServer.Fault fault) throws Exception {
         User alice = user("alice", true);
         User bob = user("bob", true);
         User sam = user("sam", true);
@@ -145,12 +117,12 @@ class MariaDbRestartTest {
         List<String> bobGot = new ArrayList<>();
         // sam writes to carol (offline: stored) and to the group (bob live, carol stored)
         try (Chatter samSends = new Chatter("sam", sam.client(), i -> i % 2 == 0
-                ? chat(carol.id(), "sam-" + i) : groupChat(group, "group-" + i), Duration.ofMillis(2)).start()) {
+                ? ChatClient.chat(carol.id(), "sam-" + i) : ChatClient.groupChat(group, "group-" + i), Duration.ofMillis(2)).start()) {
             samSends.awaitAcked(10, WITHIN);
 
             fault.apply(mariadb);
             // users online here still chat
-            assertThat(alice.client().request(chat(bob.id(), "local during the outage").toString(), MsgId.ONE_CHAT_ACK)
+            assertThat(alice.client().request(ChatClient.chat(bob.id(), "local during the outage").toString(), MsgId.ONE_CHAT_ACK)
                     .get("errno").getAsInt()).isZero();
             bob.client().receiveChats(bobGot, Set.of("local during the outage"), WITHIN);
             assertThat(bobGot).contains("local during the outage");

@@ -137,6 +137,24 @@ public final class ChatClient implements AutoCloseable {
         return request(req.toString(), 2);
     }
 
+    /** A one-to-one chat request (msgid 6). */
+    public static JsonObject chat(long toId, String text) {
+        return chatRequest(6, "toid", toId, text);
+    }
+
+    /** A group chat request (msgid 10). */
+    public static JsonObject groupChat(long groupId, String text) {
+        return chatRequest(10, "groupid", groupId, text);
+    }
+
+    private static JsonObject chatRequest(int msgid, String target, long id, String text) {
+        JsonObject req = new JsonObject();
+        req.addProperty("msgid", msgid);
+        req.addProperty(target, id);
+        req.addProperty("msg", text);
+        return req;
+    }
+
     private static String request(int msgid, String k1, String v1, String k2, String v2) {
         JsonObject req = new JsonObject();
         req.addProperty("msgid", msgid);
