@@ -7,6 +7,7 @@ import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.jdbc.JdbcStore;
+import dev.clusterchat.core.testsupport.Await;
 import dev.clusterchat.core.testsupport.ChatClient;
 import dev.clusterchat.core.testsupport.Chatter;
 import dev.clusterchat.core.testsupport.ChildServer;
@@ -117,7 +118,7 @@ class MariaDbRestartTest {
         List<String> bobGot = new ArrayList<>();
         // sam writes to carol (offline: stored) and to the group (bob live, carol stored)
         try (Chatter samSends = new Chatter("sam", sam.client(), i -> i % 2 == 0
-                ? ChatClient.chat(carol.id(), "sam-" + i) : ChatClient.groupChat(group, "group-" + i), Duration.ofMillis(2)).start()) {
+                ? ChatClient.chat(carol.id(), "sam-" + i) : ChatClient.groupChat(group, "group-" + i), Duration.ofMillis(5)).start()) {
             samSends.awaitAcked(10, WITHIN);
 
             fault.apply(mariadb);
@@ -138,13 +139,13 @@ class MariaDbRestartTest {
 
             mariadb.start();
             // the pool reconnects by itself: no restart of the node
-            JsonObject again = pollRegister(dave);
+            JsonObject again = register(dave, "dave");
             assertThat(again.get("errno").getAsInt()).as("register works again: " + again).isZero();
             samSends.awaitAcked(samSends.acked().size() + 20, WITHIN);
             samSends.close();
 
             assertThat(samSends.refusals()).as("every refusal says why").containsOnly(DB_DOWN);
-            awaitNoPendingRetries();
+            Await.until(() -> server.pendingRetries() == 0, WITHIN, "the retry queue to drain");
             Set<String> acked = samSends.acked();
             Set<String> groupAcked = acked.stream().filter(t -> t.startsWith("group-")).collect(Collectors.toSet());
             // bob was online throughout: he got exactly the acknowledged group messages, live
@@ -182,24 +183,7 @@ class MariaDbRestartTest {
         assertThat(errnos.subList(1, errnos.size())).as("only the first finds a dead connection: " + errnos).containsOnly(0);
     }
 
-    /** Registers again and again (new names: a lost reply may hide a success) until it works or time is up. */
-    private static JsonObject pollRegister(ChatClient c) {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        JsonObject r;
-        int attempt = 0;
-        do {
-            r = register(c, "dave" + attempt++);
-        } while (r.get("errno").getAsInt() != 0 && System.nanoTime() < deadline);
-        return r;
-    }
 
-    private void awaitNoPendingRetries() throws InterruptedException {
-        long deadline = System.nanoTime() + WITHIN.toNanos();
-        while (server.pendingRetries() > 0) {
-            assertThat(System.nanoTime()).as("retry queue drained").isLessThan(deadline);
-            Thread.sleep(50); // the retry queue runs every second; nothing to wait on
-        }
-    }
 
     private static List<String> texts(JsonArray messages) {
         List<String> out = new ArrayList<>();
