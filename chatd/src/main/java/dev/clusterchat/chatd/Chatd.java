@@ -132,7 +132,7 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--login-failures-per-user", paramLabel = "N", defaultValue = "5", description = "Failed logins for one user id per window before its logins are refused with errno 17 until the window ends; 0 no limit (default: ${DEFAULT-VALUE}).")
     int loginFailuresPerUser;
 
-    @Option(names = "--login-failures-per-address", paramLabel = "N", defaultValue = "50", description = "Failed logins from one IP address per window before its logins are refused; 0 no limit. Behind a proxy every client has the proxy's address: raise it or set 0 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--login-failures-per-address", paramLabel = "N", defaultValue = "50", description = "Failed logins from one IP address (IPv6: one /64) per window before its logins are refused; 0 no limit. Behind nginx, give --trusted-proxy so that clients are told apart (default: ${DEFAULT-VALUE}).")
     int loginFailuresPerAddress;
 
     @Option(names = "--login-failure-window", paramLabel = "SECONDS", defaultValue = "60", description = "The window of both login failure counts (default: ${DEFAULT-VALUE}).")

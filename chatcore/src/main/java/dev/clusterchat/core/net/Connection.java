@@ -61,7 +61,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     private long framesRead;
     /**
      * The part of the head output frame already written, kept only while a write stopped in the
-     * middle of a frame (a slow reader), so {@link #takeUnsentFrames()} can give back whole frames.
+     * middle of a frame (a slow reader), so a close can give back whole frames ({@link FrameHandler#onUnsent}).
      */
     private byte[] headWritten;
     private Object attachment;
@@ -264,7 +264,6 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (frameTimer != null) {
             frameTimer.cancel();
         }
-        headWritten = null;
         if (key != null) {
             key.cancel();
         }
@@ -279,6 +278,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             input = null;
         }
         if (output != null) {
+            giveBackUnsent(output);
             loop.giveBack(output);
             output = null;
         }
@@ -522,20 +522,21 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
     }
 
     /**
-     * Loop thread only: takes back the frames (without terminators) queued for this peer that it
-     * has not received whole, and discards them from the output; a frame the peer got only part of
-     * is given back whole. Bytes already in the kernel's send buffer count as sent. Use it before
-     * dropping a slow reader, to store what it did not get.
+     * Loop thread only, while closing: hands the frames this peer did not receive whole (without
+     * terminators; a partly sent one whole) to {@link FrameHandler#onUnsent}. Bytes the kernel
+     * already took count as sent.
      */
-    public java.util.List<byte[]> takeUnsentFrames() {
-        loop.assertInLoop();
-        Buffer out = output;
-        java.util.List<byte[]> frames = out == null ? new java.util.ArrayList<>() : UnsentFrames.split(headWritten, out);
-        headWritten = null;
-        if (out != null) {
-            out.clear();
+    private void giveBackUnsent(Buffer out) {
+        if (out.isEmpty()) {
+            return;
         }
-        return frames;
+        java.util.List<byte[]> frames = UnsentFrames.split(headWritten, out);
+        headWritten = null;
+        try {
+            handler.onUnsent(this, frames);
+        } catch (Throwable t) {
+            LOG.log(Level.WARNING, "onUnsent threw for connection " + id, t);
+        }
     }
 
     private void checkIdle() {

@@ -25,8 +25,8 @@ public interface FrameHandler {
 
     /**
      * Output waiting for a slow reader passed the high-water mark. The default drops the connection,
-     * so one client that stops reading can never grow the server's memory without bound. A handler
-     * that must not lose what was queued takes it back first with {@link Connection#takeUnsentFrames()}.
+     * so one client that stops reading can never grow the server's memory without bound; what was
+     * queued for it comes back through {@link #onUnsent}.
      */
     default void onHighWaterMark(Connection c, long pendingBytes) {
         c.forceClose();
@@ -53,6 +53,15 @@ public interface FrameHandler {
      */
     default byte[] rejection() {
         return null;
+    }
+
+    /**
+     * The connection is closing with output the peer never received whole (it stopped reading, reset
+     * the connection, or did not drain it within the close timeout): those frames, without their
+     * terminators, a partly sent one whole, in order. Called just before {@link #onClose}. Bytes the
+     * kernel already accepted count as sent. The default drops them.
+     */
+    default void onUnsent(Connection c, java.util.List<byte[]> frames) {
     }
 
     /** The connection is closed (by either side, or by an error); it is no longer registered. */

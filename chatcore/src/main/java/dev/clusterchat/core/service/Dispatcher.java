@@ -84,13 +84,13 @@ public final class Dispatcher implements FrameHandler {
         c.attach(session);
         telemetry.opened(c);
         if (!abuse.loginTimeout().isZero()) {
-            c.loop().schedule(abuse.loginTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, () -> {
+            session.loginTimer(c.loop().schedule(abuse.loginTimeout().toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS, () -> {
                 if (c.isOpen() && !session.everLoggedIn()) {
                     sendError(c, MsgId.ERROR, Errno.LOGIN_TIMEOUT, "not logged in within "
                             + abuse.loginTimeout().toSeconds() + " s; closing the connection", null);
                     c.close();
                 }
-            });
+            }));
         }
     }
 
@@ -206,31 +206,40 @@ public final class Dispatcher implements FrameHandler {
     }
 
     /**
-     * The client stopped reading: it is dropped, and the chat messages queued for it that it did not
-     * get are routed again (stored for its next login), so nothing waits in memory for it.
+     * The connection closed with chat messages its client never received whole (it stopped reading
+     * and was dropped at the high-water mark, reset the connection, or did not drain its output
+     * within the close timeout): they are routed again, so they are stored for the next login.
      */
     @Override
-    public void onHighWaterMark(Connection c, long pendingBytes) {
+    public void onUnsent(Connection c, java.util.List<byte[]> frames) {
         Session session = (Session) c.attachment();
-        long user = session.userId();
-        java.util.List<byte[]> unsent = c.takeUnsentFrames();
-        c.forceClose();
-        java.util.List<byte[]> messages = new java.util.ArrayList<>();
-        for (byte[] f : unsent) {
-            chatMessagesIn(f, messages);
+        if (session == null) {
+            return;
         }
-        LOG.info(() -> c + " (user " + user + ") stopped reading with " + pendingBytes + " bytes pending; dropped it, "
-                + messages.size() + " messages routed again");
-        if (user != 0 && !messages.isEmpty()) {
-            strays.accept(user, messages);
+        java.util.Map<Long, java.util.List<byte[]>> byUser = new java.util.LinkedHashMap<>();
+        int[] unattributed = {0};
+        for (byte[] f : frames) {
+            chatMessagesIn(f, session, byUser, unattributed);
         }
+        if (unattributed[0] > 0) {
+            LOG.warning(c + ": " + unattributed[0] + " unsent group messages dropped: the connection served"
+                    + " several users, so whose they were is unknown");
+        }
+        int n = byUser.values().stream().mapToInt(java.util.List::size).sum();
+        if (n > 0) {
+            LOG.info(() -> c + " closed before " + n + " chat messages reached its client; routing them again");
+        }
+        byUser.forEach(strays);
     }
 
     /**
-     * The chat messages an outgoing frame carries for this user: the frame itself if it is one, the
-     * offline messages of a login reply; none in a reply to the user's own request.
+     * The chat messages an outgoing frame carries, by recipient: a one-to-one message (to its
+     * {@code toid}), a group message (to the connection's user: it can only be told if a single
+     * user ever logged in on it), the offline messages of a login reply (to its {@code id}); none
+     * in a reply to the user's own request.
      */
-    static void chatMessagesIn(byte[] frame, java.util.List<byte[]> into) {
+    static void chatMessagesIn(byte[] frame, Session session, java.util.Map<Long, java.util.List<byte[]>> into,
+                               int[] unattributed) {
         JsonObject o;
         int msgid;
         try {
@@ -239,12 +248,21 @@ public final class Dispatcher implements FrameHandler {
         } catch (ChatException e) {
             return;
         }
-        if (msgid == MsgId.ONE_CHAT || msgid == MsgId.GROUP_CHAT) {
-            into.add(frame);
-        } else if (msgid == MsgId.LOGIN_ACK && o.get("offlinemsg") instanceof com.google.gson.JsonArray offline) {
+        if (msgid == MsgId.ONE_CHAT && o.get("toid") instanceof JsonPrimitive to && to.isNumber()) {
+            into.computeIfAbsent(to.getAsLong(), k -> new java.util.ArrayList<>()).add(frame);
+        } else if (msgid == MsgId.GROUP_CHAT) {
+            long user = session.soleUser();
+            if (user == 0) {
+                unattributed[0]++;
+            } else {
+                into.computeIfAbsent(user, k -> new java.util.ArrayList<>()).add(frame);
+            }
+        } else if (msgid == MsgId.LOGIN_ACK && o.get("offlinemsg") instanceof com.google.gson.JsonArray offline
+                && o.get("id") instanceof JsonPrimitive id && id.isNumber()) {
+            java.util.List<byte[]> list = into.computeIfAbsent(id.getAsLong(), k -> new java.util.ArrayList<>());
             for (JsonElement m : offline) {
                 String json = m.isJsonPrimitive() ? m.getAsString() : m.toString(); // legacy peers get strings
-                into.add(json.getBytes(StandardCharsets.UTF_8));
+                list.add(json.getBytes(StandardCharsets.UTF_8));
             }
         }
     }
@@ -265,7 +283,10 @@ public final class Dispatcher implements FrameHandler {
     @Override
     public void onClose(Connection c) {
         Session session = (Session) c.attachment();
-        telemetry.closed(c, session == null ? 0 : session.userId());
+        if (session != null) {
+            session.cancelLoginTimer();
+        }
+        telemetry.closed(c, session == null ? 0 : session.userId(), session == null ? null : session.clientAddress());
         if (session != null && onDisconnect != null) {
             session.serial().submit(() -> onDisconnect.accept(session));
         }

@@ -80,10 +80,9 @@ final class LoginHandler implements MessageHandler {
             put(reply, "friends", friendsJson(friends, online), legacy);
             put(reply, "groups", groupsJson(groups, online, legacy), legacy);
             put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
-            List<String> shown = fit(reply, id, offline, legacy ? SEED_RECV_BUFFER - 1 : maxReplyBytes, legacy);
-            notShown.retainAll(shown); // the rest is stored again already
+            List<String> shown = fit(reply, id, offline, legacy ? SEED_RECV_BUFFER - 1 : maxReplyBytes, legacy, notShown);
             // if the connection is gone before the reply leaves, the messages go back, in order
-            r.replyLogin(reply, () -> ctx.workers().execute(() -> putBack(id, shown)));
+            r.replyLogin(reply, () -> ctx.workers().execute(() -> putBackFirst(id, shown)));
         } catch (RuntimeException | Error e) {
             LogoutHandler.logout(ctx, session);
             putBack(id, notShown);
@@ -119,6 +118,19 @@ final class LoginHandler implements MessageHandler {
         }
     }
 
+    /**
+     * The login reply never left: its offline messages go back ahead of those stored after them
+     * (the part that did not fit), so the order holds.
+     */
+    private void putBackFirst(long id, List<String> shown) {
+        ctx.locks().with(id, () -> {
+            List<String> all = new java.util.ArrayList<>(shown);
+            all.addAll(ctx.store().takeOffline(id));
+            putBack(id, all);
+            return null;
+        });
+    }
+
     /** Offline messages that were taken but not shown: delivered again (stored, or live if the user is back). */
     private void putBack(long id, List<String> messages) {
         for (String m : messages) {
@@ -133,11 +145,12 @@ final class LoginHandler implements MessageHandler {
      * reads its login reply with one {@code recv} into 1,024 bytes and crashes on a longer one; any
      * client's reply must stay well under the output high-water mark.
      */
-    private List<String> fit(JsonObject reply, long id, List<String> offline, int maxBytes, boolean legacy) {
+    private List<String> fit(JsonObject reply, long id, List<String> offline, int maxBytes, boolean legacy,
+                             List<String> notStored) {
         if (utf8Length(reply) <= maxBytes) {
             return offline;
         }
-        int lo = 0;
+        int lo = legacy ? 0 : Math.min(1, offline.size()); // a modern reply always makes progress
         int hi = offline.size() - 1; // the largest count that fits is in [lo, hi]
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
@@ -148,6 +161,9 @@ final class LoginHandler implements MessageHandler {
             }
         }
         int keep = lo;
+        if (keep == offline.size()) {
+            return offline; // the rest of the reply is what is large
+        }
         JsonObject fitted = withOffline(reply, offline.subList(0, keep), legacy);
         reply.remove("offlinemsg");
         if (fitted.has("offlinemsg")) {
@@ -158,7 +174,10 @@ final class LoginHandler implements MessageHandler {
         }
         List<String> later = List.copyOf(offline.subList(keep, offline.size()));
         ctx.locks().with(id, () -> {
-            later.forEach(m -> ctx.store().storeOffline(id, m));
+            for (String m : later) {
+                ctx.store().storeOffline(id, m);
+                notStored.remove(keep); // notStored is shown + the later ones not stored yet
+            }
             return null;
         });
         return List.copyOf(offline.subList(0, keep));

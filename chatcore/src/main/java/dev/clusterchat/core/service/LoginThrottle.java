@@ -9,7 +9,7 @@ import java.util.function.LongSupplier;
  * Counts failed logins per user id and per client address in fixed windows; once a key reaches its
  * limit, logins for it are refused until its window ends, whatever the password (so guessing costs
  * the guesser time, and a correct guess inside a locked window is refused too). A successful login
- * clears its user's count, not its address's. Memory is bounded: expired windows are swept, and
+ * clears its user's count, not its address's. IPv6 addresses count by their /64. Memory is bounded: expired windows are swept, and
  * beyond {@code maxKeys} new keys are not counted.
  *
  * <p>Thread safety: thread-safe.
@@ -37,7 +37,7 @@ final class LoginThrottle {
     /** Thread-safe: how long logins for this user or address stay refused, or null if they may try. */
     Duration refusedFor(long userId, InetAddress address) {
         long now = clock.getAsLong();
-        long wait = Math.max(remaining(userId, perUser, now), address == null ? 0 : remaining(address, perAddress, now));
+        long wait = Math.max(remaining(userId, perUser, now), address == null ? 0 : remaining(addressKey(address), perAddress, now));
         return wait > 0 ? Duration.ofNanos(wait) : null;
     }
 
@@ -49,7 +49,7 @@ final class LoginThrottle {
         }
         count(userId, perUser, now);
         if (address != null) {
-            count(address, perAddress, now);
+            count(addressKey(address), perAddress, now);
         }
     }
 
@@ -61,6 +61,14 @@ final class LoginThrottle {
     /** Thread-safe: keys counted now (for tests and metrics). */
     int size() {
         return windows.size();
+    }
+
+    /** The key an address counts under: IPv6 by its /64 (one host often holds a whole /64), IPv4 as is. */
+    static Object addressKey(InetAddress a) {
+        if (a instanceof java.net.Inet6Address) {
+            return new java.math.BigInteger(1, java.util.Arrays.copyOf(a.getAddress(), 8)).toString(16) + "::/64";
+        }
+        return a;
     }
 
     private long remaining(Object key, int limit, long now) {

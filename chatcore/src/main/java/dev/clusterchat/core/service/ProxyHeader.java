@@ -5,7 +5,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 /**
- * The PROXY protocol v1 header a TCP proxy (nginx {@code proxy_protocol on}, HAProxy) sends first
+ * The PROXY protocol v1 header a TCP proxy (nginx {@code proxy_protocol on}, HAProxy {@code send-proxy};
+ * the binary v2 is not supported) sends first
  * on each connection, naming the client it accepted:
  * {@code PROXY TCP4 203.0.113.7 10.0.0.5 53422 6000} (the frame decoder has already dropped the
  * CRLF). {@code PROXY UNKNOWN} (a health check of the proxy's own) names no client.

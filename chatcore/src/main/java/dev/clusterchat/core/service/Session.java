@@ -19,6 +19,11 @@ public final class Session {
     private volatile long userId;
     private volatile String name;
     private volatile boolean everLoggedIn;
+    /** The last user who logged in here, and whether another did before: whose unsent messages are. */
+    private volatile long lastUserId;
+    private volatile boolean severalUsers;
+    /** Loop thread only: closes a connection that does not log in in time; cancelled at close. */
+    private dev.clusterchat.core.net.EventLoop.Timer loginTimer;
     /** The client's address: the peer's, or the one a trusted proxy named in its PROXY header. */
     private volatile java.net.InetSocketAddress clientAddress;
     /** Loop thread only: whether the first frame has been seen (a PROXY header may only come first). */
@@ -84,6 +89,28 @@ public final class Session {
         this.name = userName;
         this.userId = id;
         this.everLoggedIn = true;
+        if (lastUserId != 0 && lastUserId != id) {
+            severalUsers = true;
+        }
+        lastUserId = id;
+    }
+
+    /** Thread-safe: the one user who ever logged in on this connection, or 0 if none or several did. */
+    long soleUser() {
+        return severalUsers ? 0 : lastUserId;
+    }
+
+    /** Loop thread only. */
+    void loginTimer(dev.clusterchat.core.net.EventLoop.Timer timer) {
+        this.loginTimer = timer;
+    }
+
+    /** Loop thread only: the connection closed; its login timer must not keep it reachable. */
+    void cancelLoginTimer() {
+        if (loginTimer != null) {
+            loginTimer.cancel();
+            loginTimer = null;
+        }
     }
 
     /** Thread-safe: whether anyone ever logged in on this connection. */
@@ -145,9 +172,16 @@ public final class Session {
         }
         connection.sendEncoded(reply);
         loginReplied = true;
-        if (held != null) {
-            held.forEach(connection::sendEncoded);
-            held = null;
+        List<byte[]> h = held;
+        held = null;
+        if (h != null) {
+            for (int i = 0; i < h.size(); i++) {
+                if (!connection.isOpen()) { // dropped at the high-water mark meanwhile: route the rest again
+                    strays.accept(userId, new ArrayList<>(h.subList(i, h.size())));
+                    return;
+                }
+                connection.sendEncoded(h.get(i));
+            }
         }
     }
 }

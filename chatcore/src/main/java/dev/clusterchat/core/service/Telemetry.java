@@ -46,12 +46,13 @@ final class Telemetry {
         }
     }
 
-    /** Loop thread: a connection ended; {@code userId} is who was logged in on it, or 0. */
-    void closed(Connection c, long userId) {
+    /** Loop thread: a connection ended; {@code userId} is who was logged in on it, or 0; {@code client} its client's address. */
+    void closed(Connection c, long userId, java.net.InetSocketAddress client) {
         CloseReason reason = c.closeReason() != null ? c.closeReason() : CloseReason.SERVER;
         metrics.connectionClosed(reason);
         if (LOG.isLoggable(level)) {
-            LOG.log(level, "connection " + c.id() + " from " + address(c) + " closed (" + reason.label() + ")"
+            String from = client == null ? address(c) : client.getAddress().getHostAddress() + ":" + client.getPort();
+            LOG.log(level, "connection " + c.id() + " from " + from + " closed (" + reason.label() + ")"
                     + (userId != 0 ? ", user " + userId : ""));
         }
     }

@@ -67,15 +67,18 @@ class ConnectionGuardsTest {
         server = new TcpServer(config().withFrameTimeout(Duration.ofMillis(300)), handler).start();
         try (LineClient slow = new LineClient(server.port())) {
             long start = System.nanoTime();
-            // a byte every 50 ms: always more coming, never a whole frame
-            for (int i = 0; i < 4; i++) {
+            // a byte every 50 ms for up to 2 s: always more coming, never a whole frame; the clock
+            // runs from the frame's first byte, so the trickle does not keep it alive
+            for (int i = 0; i < 40 && handler.errors.isEmpty(); i++) {
                 slow.write(new byte[] {'x'});
                 Thread.sleep(50);
             }
             assertThat(slow.expectFrame()).isEqualTo("ERR INCOMPLETE");
             assertThat(slow.readsClosed()).isTrue();
             long tookMs = (System.nanoTime() - start) / 1_000_000;
-            assertThat(tookMs).as("closed after the timeout from the frame's first byte").isBetween(250L, 5_000L);
+            assertThat(tookMs).as("closed once the frame is 300 ms old, not reset by each byte").isBetween(250L, 1_500L);
+        } catch (SocketException closedWhileTrickling) {
+            // the server closed while a byte was on its way: the assertions below still hold
         }
         assertThat(handler.errors).containsExactly(FrameError.INCOMPLETE);
         assertThat(handler.frames).isEmpty();
@@ -147,9 +150,8 @@ class ConnectionGuardsTest {
             }
 
             @Override
-            public void onHighWaterMark(Connection c, long pendingBytes) {
-                givenBack.addAll(c.takeUnsentFrames());
-                c.forceClose();
+            public void onUnsent(Connection c, List<byte[]> frames) {
+                givenBack.addAll(frames); // after the default onHighWaterMark dropped it
                 dropped.countDown();
             }
         };
