@@ -89,6 +89,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void chatReceiversConnectToTheReceiverPort() {
+        Result r = run("--port", "1", "bench", "chat", "--receiver-port", port(), "--pairs", "1", "--duration", "0.3",
+                "--warmup", "0", "--json");
+        assertThat(r.exit()).isEqualTo(3); // senders go to --port: nothing listens on port 1
+        assertThat(r.err()).startsWith("chatctl: cannot connect to 127.0.0.1:1");
+        Result ok = run("--port", port(), "bench", "chat", "--receiver-port", port(), "--pairs", "2", "--duration",
+                "0.3", "--warmup", "0", "--json");
+        assertThat(ok.exit()).as(ok.err() + ok.out()).isZero();
+        assertThat(ok.json().get("receiver_port").getAsInt()).isEqualTo(server.port());
+        assertThat(ok.json().get("lost").getAsLong()).isZero();
+    }
+
+    @Test
     void chatOpenLoopSendsAboutTheRate() {
         Result r = run("--port", port(), "bench", "chat", "--pairs", "2", "--rate", "200", "--duration", "1",
                 "--warmup", "0");
