@@ -1,8 +1,6 @@
 package dev.clusterchat.chatctl.bench;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.clusterchat.chatctl.Chatctl;
 import dev.clusterchat.core.admin.AdminServer;
 import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.service.AbuseLimits;
@@ -11,28 +9,17 @@ import dev.clusterchat.core.service.ChatServerConfig;
 import dev.clusterchat.core.store.memory.MemoryStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** bench connections against an in-process chatd (with its admin endpoint), and its parts. */
 @Timeout(120)
 class ConnectionsBenchTest {
-    record Result(int exit, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out.strip()).getAsJsonObject();
-        }
-    }
-
     /** A chatd in-process with an admin endpoint; {@code maxConnections} 0 for no limit. */
     private static final class Server implements AutoCloseable {
         final MemoryStore store = new MemoryStore();
@@ -62,20 +49,14 @@ class ConnectionsBenchTest {
         }
     }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Chatctl(new ByteArrayInputStream(new byte[0]), Map.of()));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static BenchRun run(String... args) {
+        return BenchRun.of(args);
     }
 
     @Test
     void opensLogsInHoldsAndPingsEveryConnectionAndReadsTheServersMemory() {
         try (Server s = new Server(0)) {
-            Result r = run("--port", s.port(), "bench", "connections", "--connections", "40", "--sources", "3",
+            BenchRun r = run("--port", s.port(), "bench", "connections", "--connections", "40", "--sources", "3",
                     "--hold", "1.3", "--sample", "10", "--admin", s.adminUrl(), "--json");
             assertThat(r.exit()).as(r.err() + r.out()).isZero();
             JsonObject j = r.json();
@@ -99,7 +80,7 @@ class ConnectionsBenchTest {
     @Test
     void connectionsTheServerRefusesCountAsFailedAndExit1() {
         try (Server s = new Server(5)) {
-            Result r = run("--port", s.port(), "bench", "connections", "--connections", "8", "--hold", "0",
+            BenchRun r = run("--port", s.port(), "bench", "connections", "--connections", "8", "--hold", "0",
                     "--sample", "3", "--json");
             assertThat(r.exit()).as(r.err() + r.out()).isEqualTo(1);
             JsonObject j = r.json();
@@ -111,7 +92,7 @@ class ConnectionsBenchTest {
 
     @Test
     void moreConnectionsThanTheFileLimitIsAOneLineUsageError() {
-        Result r = run("bench", "connections", "--connections", "200000000");
+        BenchRun r = run("bench", "connections", "--connections", "200000000");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("chatctl: --connections 200000000 needs about 200000100 file descriptors")
                 .contains("(ulimit -n)");
@@ -131,7 +112,7 @@ class ConnectionsBenchTest {
         try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
-        Result r = run("--port", Integer.toString(free), "bench", "connections", "--connections", "3");
+        BenchRun r = run("--port", Integer.toString(free), "bench", "connections", "--connections", "3");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).startsWith("chatctl: cannot connect to 127.0.0.1:" + free);
     }
