@@ -67,7 +67,17 @@ public final class EventLoop {
     final Buffer sharedInput;
     /** Loop thread only: this loop's connections (fan-out walks them without a lock). */
     final Set<Connection> connections = new HashSet<>();
+    /**
+     * Cleared buffers for connections' partial input and pending output, lent while they hold
+     * bytes. Bounded by capacity, not count: a group message queues output on every member's
+     * connection in one round, and a count bound under the members per loop made each broadcast
+     * allocate a fresh buffer for most of them.
+     */
     private final ArrayDeque<Buffer> bufferPool = new ArrayDeque<>();
+    /** Loop thread only: the capacity of the buffers in {@link #bufferPool}. */
+    private long pooledBytes;
+    static final int MAX_POOLED_BUFFER = 64 * 1024;
+    static final long MAX_POOLED_BYTES = 8L * 1024 * 1024;
     private final ArrayList<Connection> toFlush = new ArrayList<>();
     private long roundNanos = System.nanoTime();
     private volatile long lastIterationNanos = System.nanoTime();
@@ -218,15 +228,29 @@ public final class EventLoop {
     /** Loop thread only: a cleared buffer from this loop's pool, or a new one. */
     Buffer takeBuffer() {
         Buffer b = bufferPool.pollFirst();
-        return b != null ? b : new Buffer(4096);
+        if (b == null) {
+            return new Buffer(4096);
+        }
+        pooledBytes -= b.capacity();
+        return b;
     }
 
-    /** Loop thread only: gives a buffer back to the pool (big ones are left to the GC). */
+    /**
+     * Loop thread only: gives a buffer back to the pool, unless it is over 64 KiB or the pool
+     * already holds 8 MiB (2,048 buffers of 4 KiB); those are left to the GC.
+     */
     void giveBack(Buffer b) {
-        if (b.capacity() <= 64 * 1024 && bufferPool.size() < 256) {
+        if (b.capacity() <= MAX_POOLED_BUFFER && pooledBytes + b.capacity() <= MAX_POOLED_BYTES) {
             b.clear();
             bufferPool.addFirst(b);
+            pooledBytes += b.capacity();
         }
+    }
+
+    /** Loop thread only: the capacity held by the buffer pool (for tests). */
+    long pooledBytes() {
+        assertInLoop();
+        return pooledBytes;
     }
 
     /** Loop thread only: timers in the heap, cancelled ones not yet swept included (for tests). */

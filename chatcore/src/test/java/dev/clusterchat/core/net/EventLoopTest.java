@@ -53,6 +53,46 @@ class EventLoopTest {
     }
 
     @Test
+    void bufferPoolLendsAsManyBuffersAsAGroupMessageNeedsAgainWithoutAllocating() throws Exception {
+        int n = 1000; // connections of one loop given output in the same round (a group message)
+        int reused = onLoop(() -> {
+            java.util.Set<Buffer> first = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int i = 0; i < n; i++) {
+                first.add(loop.takeBuffer());
+            }
+            first.forEach(loop::giveBack);
+            int same = 0;
+            for (int i = 0; i < n; i++) {
+                Buffer b = loop.takeBuffer();
+                assertThat(b.isEmpty()).isTrue();
+                if (first.contains(b)) {
+                    same++;
+                }
+            }
+            return same;
+        });
+        assertThat(reused).isEqualTo(n);
+    }
+
+    @Test
+    void bufferPoolKeepsAtMostItsByteBudgetAndNoBigBuffers() throws Exception {
+        long[] pooled = onLoop(() -> {
+            Buffer big = new Buffer(EventLoop.MAX_POOLED_BUFFER + 1);
+            loop.giveBack(big);
+            long afterBig = loop.pooledBytes();
+            for (int i = 0; i < 200; i++) {
+                loop.giveBack(new Buffer(EventLoop.MAX_POOLED_BUFFER));
+            }
+            long full = loop.pooledBytes();
+            loop.takeBuffer();
+            return new long[] {afterBig, full, loop.pooledBytes()};
+        });
+        assertThat(pooled[0]).isZero();
+        assertThat(pooled[1]).isEqualTo(EventLoop.MAX_POOLED_BYTES);
+        assertThat(pooled[2]).isEqualTo(EventLoop.MAX_POOLED_BYTES - EventLoop.MAX_POOLED_BUFFER);
+    }
+
+    @Test
     void cancelledTimersAreSweptFromTheHeap() throws Exception {
         int remaining = onLoop(() -> {
             List<EventLoop.Timer> ts = new java.util.ArrayList<>();

@@ -13,10 +13,10 @@ import java.util.concurrent.Callable;
  * thread per connection). Progress goes to stderr once a second, the summary to stdout.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Load-test chatd: login, chat (one-to-one pairs) or fanout (one group).",
+        description = {"Load-test chatd: login, chat (one-to-one pairs), fanout (one group) or connections (idle, logged in).",
                 "Progress on stderr every second; a summary on stdout (one JSON object with --json)."},
         synopsisSubcommandLabel = "SCENARIO",
-        subcommands = {LoginBench.class, ChatBench.class, FanoutBench.class})
+        subcommands = {LoginBench.class, ChatBench.class, FanoutBench.class, ConnectionsBench.class})
 public final class BenchCommand implements Callable<Integer> {
     @Mixin
     BenchOptions options;
@@ -26,6 +26,6 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        throw new ParameterException(spec.commandLine(), "missing scenario (login, chat, fanout)");
+        throw new ParameterException(spec.commandLine(), "missing scenario (login, chat, fanout, connections)");
     }
 }

@@ -12,6 +12,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,14 +24,14 @@ import java.util.function.Consumer;
  * errors for unattributable frames) go to the message handler.
  *
  * <p>Belongs to one {@link BenchLoop} for life: apart from {@link #open} and {@link #call}, which
- * hand work to the loop, every method is loop thread only.
+ * hand work to the loop, every method is loop thread only. Reads land in the loop's buffer; a
+ * connection keeps only an incomplete frame of its own, so an idle one holds no buffer.
  */
 final class BenchConnection {
-    private static final int MAX_FRAME = 128 * 1024;
-
     private final SocketChannel channel;
     private final BenchLoop loop;
-    private final ByteBuffer in = ByteBuffer.allocate(MAX_FRAME);
+    /** The start of a frame not complete yet, or null. */
+    private byte[] partial;
     private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
     private final Map<Long, Consumer<JsonObject>> pending = new HashMap<>();
     private SelectionKey key;
@@ -44,8 +45,13 @@ final class BenchConnection {
         this.loop = loop;
     }
 
-    /** Thread-safe: connects (blocking, within {@code timeoutMillis}) and registers on {@code loop}. */
-    static BenchConnection open(InetSocketAddress target, int timeoutMillis, BenchLoop loop) {
+    /**
+     * Thread-safe: connects (blocking, within {@code timeoutMillis}) from the local address
+     * {@code source} (null: any; port 0: any free one) and registers on {@code loop}. Each source
+     * address has its own ephemeral ports, so several of them pass the ~28,000 connections one
+     * address can open to one server port.
+     */
+    static BenchConnection open(InetSocketAddress target, InetSocketAddress source, int timeoutMillis, BenchLoop loop) {
         SocketChannel ch = null;
         try {
             if (target.isUnresolved()) {
@@ -53,6 +59,9 @@ final class BenchConnection {
             }
             ch = SocketChannel.open();
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            if (source != null) {
+                ch.bind(source);
+            }
             ch.socket().connect(target, timeoutMillis);
             ch.configureBlocking(false);
         } catch (IOException e) {
@@ -178,6 +187,12 @@ final class BenchConnection {
     }
 
     private void read() throws IOException {
+        ByteBuffer in = loop.readBuffer();
+        in.clear();
+        if (partial != null) {
+            in.put(partial);
+            partial = null;
+        }
         int n = channel.read(in);
         if (n < 0) {
             fail();
@@ -198,10 +213,11 @@ final class BenchConnection {
             }
         }
         if (start == 0 && end == a.length) {
-            throw new IOException("frame longer than " + MAX_FRAME + " bytes");
+            throw new IOException("frame longer than " + a.length + " bytes");
         }
-        in.limit(end).position(start);
-        in.compact();
+        if (start < end) {
+            partial = Arrays.copyOfRange(a, start, end);
+        }
     }
 
     private void frame(String text) {

@@ -1,6 +1,7 @@
 package dev.clusterchat.chatctl.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ final class BenchLoop implements AutoCloseable {
     private final List<Runnable> tickers = new ArrayList<>();
     private final Histogram[] histograms = {new Histogram(), new Histogram()};
     private final List<BenchConnection> owned = new ArrayList<>();
+    /** Where every connection of this loop reads (frames up to 128 KiB); loop thread only. */
+    private final ByteBuffer readBuffer = ByteBuffer.allocate(128 * 1024);
     private volatile boolean running = true;
 
     BenchLoop(int index) throws IOException {
@@ -58,6 +61,11 @@ final class BenchLoop implements AutoCloseable {
     Selector selector() {
         assertInLoop();
         return selector;
+    }
+
+    /** Loop thread only: the read buffer shared by this loop's connections; empty between reads. */
+    ByteBuffer readBuffer() {
+        return readBuffer;
     }
 
     /** Loop thread only: the connection is closed with the loop. */

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -41,6 +42,11 @@ final class ChatBench extends Scenario {
     @Option(names = "--size", paramLabel = "BYTES", description = "Length of each message text. Default: 64.")
     int size = 64;
 
+    @Option(names = "--receiver-port", paramLabel = "PORT",
+            description = "Receivers connect to this port of --host (senders to --port): in a cluster, a port that"
+                    + " reaches another node makes every message cross nodes. Default: --port.")
+    Integer receiverPort;
+
     @Option(names = "--drain", paramLabel = "SECONDS",
             description = "How long to wait, after sending stops, for acks and deliveries. Default: 5.")
     double drain = 5;
@@ -67,6 +73,8 @@ final class ChatBench extends Scenario {
         require(warmup >= 0, "--warmup cannot be negative: " + warmup);
         require(size >= 1 && size <= 8192, "--size must be between 1 and 8192: " + size);
         require(drain >= 0, "--drain cannot be negative: " + drain);
+        require(receiverPort == null || receiverPort >= 1 && receiverPort <= 65535,
+                "--receiver-port must be between 1 and 65535: " + receiverPort);
     }
 
     @Override
@@ -149,7 +157,12 @@ final class ChatBench extends Scenario {
 
     @Override
     int run(Harness h) {
-        List<BenchConnection> conns = h.connect(2 * pairs);
+        List<BenchConnection> conns = new ArrayList<>(h.connect(pairs));
+        InetSocketAddress receiverTarget = receiverPort == null ? options.target()
+                : new InetSocketAddress(options.host(), receiverPort);
+        for (int i = 0; i < pairs; i++) {
+            conns.add(h.open(receiverTarget, null));
+        }
         long[] ids = h.registerAndLogin(conns, 0);
         List<Sender> senders = new ArrayList<>();
         List<Receiver> receivers = new ArrayList<>();
@@ -211,6 +224,7 @@ final class ChatBench extends Scenario {
         Histogram latency = h.merged(LATENCY);
         Report r = new Report("chat").put("pairs", pairs).put("mode", rate == null ? "closed" : "open")
                 .put("window", rate == null ? window : 0).put("rate", rate == null ? 0 : rate)
+                .put("receiver_port", receiverTarget.getPort())
                 .put("size", size).put("warmup_seconds", warmup).put("duration_seconds", duration)
                 .put("sent", sent.get()).put("acked", ackedOk.get()).put("delivered", delivered.get())
                 .put("delivered_measured", deliveredMeasured.get())
@@ -218,8 +232,9 @@ final class ChatBench extends Scenario {
                 .put("lost", lost).put("duplicated", duplicated.get()).put("out_of_order", outOfOrder.get())
                 .put("unacked", unacked).put("errors", errors.get());
         String lat = r.latency("latency", latency, true);
-        r.line("chat: %d pairs, %s, %d-byte messages, %.1f s measured after %.1f s warmup", pairs,
-                        rate == null ? "closed loop, window " + window : "open loop, " + rate + " msgs/s", size, duration, warmup)
+        r.line("chat: %d pairs, %s, %d-byte messages, %.1f s measured after %.1f s warmup%s", pairs,
+                        rate == null ? "closed loop, window " + window : "open loop, " + rate + " msgs/s", size, duration,
+                        warmup, receiverPort == null ? "" : ", receivers on port " + receiverPort)
                 .line("sent %d  acked %d  delivered %d (%d in the window: %.1f msgs/s)", sent.get(), ackedOk.get(),
                         delivered.get(), deliveredMeasured.get(), Report.perSecond(deliveredMeasured.get(), duration))
                 .line("latency %s", lat)

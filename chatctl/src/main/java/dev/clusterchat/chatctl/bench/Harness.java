@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -43,12 +44,20 @@ final class Harness implements AutoCloseable {
     List<BenchConnection> connect(int n) {
         List<BenchConnection> opened = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            BenchConnection c = BenchConnection.open(options.target(), options.timeoutMillis(),
-                    loops.get(connections.size() % loops.size()));
-            connections.add(c);
-            opened.add(c);
+            opened.add(open(options.target(), null));
         }
         return opened;
+    }
+
+    /**
+     * Opens one connection from {@code source} (null: any) on the next loop. Thread-safe with
+     * respect to the loops, but call it from one thread at a time; unreachable → exit 3.
+     */
+    BenchConnection open(InetSocketAddress target, InetSocketAddress source) {
+        BenchConnection c = BenchConnection.open(target, source, options.timeoutMillis(),
+                loops.get(connections.size() % loops.size()));
+        connections.add(c);
+        return c;
     }
 
     String userName(int i) {

@@ -1,8 +1,6 @@
 package dev.clusterchat.chatctl.bench;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import dev.clusterchat.chatctl.Chatctl;
 import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.service.ChatServer;
 import dev.clusterchat.core.service.ChatServerConfig;
@@ -11,14 +9,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,12 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class BenchCommandTest {
     private static MemoryStore store;
     private static ChatServer server;
-
-    record Result(int exit, String out, String err) {
-        JsonObject json() {
-            return JsonParser.parseString(out.strip()).getAsJsonObject();
-        }
-    }
 
     @BeforeAll
     static void start() {
@@ -48,14 +35,8 @@ class BenchCommandTest {
         store.close();
     }
 
-    private static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Chatctl(new ByteArrayInputStream(new byte[0]), Map.of()));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        int exit = cl.execute(args);
-        return new Result(exit, out.toString(), err.toString());
+    private static BenchRun run(String... args) {
+        return BenchRun.of(args);
     }
 
     private static String port() {
@@ -64,7 +45,7 @@ class BenchCommandTest {
 
     @Test
     void loginRegistersAndLogsEveryUserIn() {
-        Result r = run("--port", port(), "bench", "login", "--users", "20", "--concurrency", "4", "--json");
+        BenchRun r = run("--port", port(), "bench", "login", "--users", "20", "--concurrency", "4", "--json");
         assertThat(r.exit()).as(r.err()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("scenario").getAsString()).isEqualTo("login");
@@ -76,7 +57,7 @@ class BenchCommandTest {
 
     @Test
     void chatClosedLoopLosesAndDuplicatesNothing() {
-        Result r = run("bench", "chat", "--port", port(), "--pairs", "3", "--duration", "1", "--warmup", "0.2", "--json");
+        BenchRun r = run("bench", "chat", "--port", port(), "--pairs", "3", "--duration", "1", "--warmup", "0.2", "--json");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("lost").getAsLong()).isZero();
@@ -89,8 +70,21 @@ class BenchCommandTest {
     }
 
     @Test
+    void chatReceiversConnectToTheReceiverPort() {
+        BenchRun r = run("--port", "1", "bench", "chat", "--receiver-port", port(), "--pairs", "1", "--duration", "0.3",
+                "--warmup", "0", "--json");
+        assertThat(r.exit()).isEqualTo(3); // senders go to --port: nothing listens on port 1
+        assertThat(r.err()).startsWith("chatctl: cannot connect to 127.0.0.1:1");
+        BenchRun ok = run("--port", port(), "bench", "chat", "--receiver-port", port(), "--pairs", "2", "--duration",
+                "0.3", "--warmup", "0", "--json");
+        assertThat(ok.exit()).as(ok.err() + ok.out()).isZero();
+        assertThat(ok.json().get("receiver_port").getAsInt()).isEqualTo(server.port());
+        assertThat(ok.json().get("lost").getAsLong()).isZero();
+    }
+
+    @Test
     void chatOpenLoopSendsAboutTheRate() {
-        Result r = run("--port", port(), "bench", "chat", "--pairs", "2", "--rate", "200", "--duration", "1",
+        BenchRun r = run("--port", port(), "bench", "chat", "--pairs", "2", "--rate", "200", "--duration", "1",
                 "--warmup", "0");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         assertThat(r.out()).contains("open loop").contains("lost 0  duplicated 0");
@@ -98,7 +92,7 @@ class BenchCommandTest {
 
     @Test
     void chatWindowOverTheServerLimitCountsBusyErrors() {
-        Result r = run("--port", port(), "bench", "chat", "--pairs", "1", "--window", "400", "--duration", "0.5",
+        BenchRun r = run("--port", port(), "bench", "chat", "--pairs", "1", "--window", "400", "--duration", "0.5",
                 "--warmup", "0", "--json");
         JsonObject j = r.json();
         assertThat(j.get("errors").getAsLong()).isPositive();
@@ -108,7 +102,7 @@ class BenchCommandTest {
 
     @Test
     void fanoutDeliversEveryMessageToEveryMember() {
-        Result r = run("--port", port(), "bench", "fanout", "--members", "10", "--messages", "20", "--json");
+        BenchRun r = run("--port", port(), "bench", "fanout", "--members", "10", "--messages", "20", "--json");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("completed").getAsLong()).isEqualTo(20);
@@ -121,7 +115,7 @@ class BenchCommandTest {
 
     @Test
     void badOptionIsUsageError() {
-        Result r = run("bench", "chat", "--pairs", "0");
+        BenchRun r = run("bench", "chat", "--pairs", "0");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).startsWith("chatctl: --pairs must be at least 1: 0");
     }
@@ -132,7 +126,7 @@ class BenchCommandTest {
         try (ServerSocket s = new ServerSocket(0)) {
             free = s.getLocalPort();
         }
-        Result r = run("--port", Integer.toString(free), "bench", "login", "--users", "1");
+        BenchRun r = run("--port", Integer.toString(free), "bench", "login", "--users", "1");
         assertThat(r.exit()).isEqualTo(3);
         assertThat(r.err()).startsWith("chatctl: cannot connect to 127.0.0.1:" + free);
         assertThat(r.err().lines().count()).isEqualTo(1);
