@@ -15,7 +15,8 @@ import java.time.format.DateTimeFormatter;
 /** What every chat handler shares: the store, who is online, delivery, hashing, limits. Thread-safe. */
 record ChatContext(ChatStore store, LocalSessions sessions, UserLocks locks, Deliverer deliverer,
                    PasswordHasher hasher, ChatLimits limits, Cluster cluster, java.util.concurrent.Executor workers,
-                   Set<Long> pendingReleases, LoginThrottle loginThrottle, Telemetry telemetry) {
+                   Set<Long> pendingReleases, LoginThrottle loginThrottle, Telemetry telemetry,
+                   KnownUsers knownUsers) {
     private static final Logger LOG = Logger.getLogger(ChatContext.class.getName());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

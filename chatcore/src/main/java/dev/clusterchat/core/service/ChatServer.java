@@ -71,7 +71,7 @@ public final class ChatServer {
         this.deliverer = deliverer;
         Telemetry telemetry = new Telemetry(metrics, config.connectionLogLevel());
         ChatContext ctx = new ChatContext(this.store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
-                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime), telemetry);
+                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime), telemetry, new KnownUsers());
         this.ctx = ctx;
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())

@@ -61,6 +61,7 @@ final class LoginHandler implements MessageHandler {
             throw new ChatException(Errno.AUTH_FAILED);
         }
         ctx.loginThrottle().succeeded(id);
+        ctx.knownUsers().add(id);
         // everything that may fail comes before the claim, except taking the offline messages
         List<User> friends = ctx.store().friends(id);
         List<GroupWithMembers> groups = ctx.store().groupsOf(id);

@@ -23,8 +23,11 @@ final class OneChatHandler implements MessageHandler {
         long to = Fields.id(r.body(), "toid");
         String msg = Fields.text(r.body(), "msg", ctx.limits().maxMessageLength());
         String time = Fields.optionalText(r.body(), "time", 64, null);
-        if (!ctx.sessions().isOnline(to) && ctx.store().findUser(to).isEmpty()) {
-            throw new ChatException(Errno.NO_SUCH_USER, "no user with id " + to);
+        if (!ctx.sessions().isOnline(to) && !ctx.knownUsers().contains(to)) {
+            if (ctx.store().findUser(to).isEmpty()) {
+                throw new ChatException(Errno.NO_SUCH_USER, "no user with id " + to);
+            }
+            ctx.knownUsers().add(to); // users are never deleted: no need to ask again
         }
         JsonObject m = new JsonObject();
         m.addProperty("msgid", MsgId.ONE_CHAT);

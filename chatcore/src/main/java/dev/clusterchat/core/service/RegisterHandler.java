@@ -21,6 +21,7 @@ final class RegisterHandler implements MessageHandler {
         long id;
         try {
             id = ctx.store().createUser(name, ctx.hasher().hash(password));
+            ctx.knownUsers().add(id);
         } catch (NameTakenException e) {
             throw new ChatException(Errno.NAME_TAKEN, "name '" + name + "' is already taken");
         }
