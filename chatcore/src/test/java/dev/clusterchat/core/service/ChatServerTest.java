@@ -73,6 +73,27 @@ class ChatServerTest {
     }
 
     @Test
+    void aRecipientKnownToExistIsNotLookedUpAgainForEachMessage() {
+        User a = user("sender");
+        ChatClient other = client();
+        long known = other.register("known", "pw"); // registered here: known to exist, offline
+        JsonObject toNobody = a.c().request("{\"msgid\":6,\"toid\":424242,\"msg\":\"x\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(errno(toNobody)).as("an unknown id is still checked").isEqualTo(Errno.NO_SUCH_USER.code());
+        double lookups = findUserCalls();
+        for (int i = 0; i < 5; i++) {
+            JsonObject ack = a.c().request("{\"msgid\":6,\"toid\":" + known + ",\"msg\":\"m" + i + "\"}", MsgId.ONE_CHAT_ACK);
+            assertThat(errno(ack)).isZero();
+        }
+        assertThat(findUserCalls()).as("no database lookup per message").isEqualTo(lookups);
+        JsonObject login = other.login(known, "pw");
+        assertThat(login.getAsJsonArray("offlinemsg")).hasSize(5);
+    }
+
+    private double findUserCalls() {
+        return server.metrics().value("chat_store_call_seconds_count", "op", "findUser").orElse(0);
+    }
+
+    @Test
     void registerAndLogin() {
         ChatClient c = client();
         long id = c.register("zhang san", "123456");
