@@ -1,5 +1,6 @@
 package dev.clusterchat.core.store;
 
+import dev.clusterchat.core.testsupport.TrickyText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class ChatStoreContractTest {
     /** Names and texts that break naive SQL, escaping or encodings; all different, each at most 50 code points. */
-    protected static final List<String> TRICKY = List.of(
-            "it's", "say \"hi\"", "back\\slash\\", "100% _under_ %_", "emoji 😀🎉👍🏽", "𝄞 𠜎 𝕏 4-byte",
-            "nul\u0000char", "tab\tnew\nline\r", "'; DROP TABLE user; --", "ß İ ς ﬁ", "e\u0301 != é", "",
-            "`backtick`", "日本語のなまえ", "\uD83D\uDC68\u200D\uD83D\uDC69\u200D\uD83D\uDC67");
+    protected static final List<String> TRICKY = TrickyText.ALL;
 
     protected ChatStore store;
 
