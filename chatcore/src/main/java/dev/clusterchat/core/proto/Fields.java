@@ -53,7 +53,7 @@ public final class Fields {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
             throw wrong(field, "a string");
         }
-        String s = e.getAsString();
+        String s = unicode(field, e.getAsString());
         int n = s.codePointCount(0, s.length());
         if (n == 0) {
             throw new ChatException(Errno.INVALID_REQUEST, "field '" + field + "' cannot be empty");
@@ -74,7 +74,7 @@ public final class Fields {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
             throw wrong(field, "a string");
         }
-        String s = e.getAsString();
+        String s = unicode(field, e.getAsString());
         int n = s.codePointCount(0, s.length());
         if (n > maxLength) {
             throw new ChatException(Errno.INVALID_REQUEST,
@@ -92,6 +92,23 @@ public final class Fields {
         for (int i = 0; i < s.length(); i++) {
             if (Character.isISOControl(s.charAt(i))) {
                 throw new ChatException(Errno.INVALID_REQUEST, "field '" + field + "' cannot contain control characters");
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The text itself, if it is Unicode: JSON may escape a lone surrogate ("\ud800"), but UTF-8 cannot
+     * carry one, so stores, replies and password hashes would all turn it into '?'.
+     */
+    private static String unicode(String field, String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new ChatException(Errno.INVALID_REQUEST,
+                        "field '" + field + "' is not valid Unicode: unpaired surrogate at index " + i);
             }
         }
         return s;

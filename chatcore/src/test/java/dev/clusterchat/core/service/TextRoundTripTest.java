@@ -208,6 +208,41 @@ class TextRoundTripTest {
                 .isEqualTo("x\u0000y");
     }
 
+    /**
+     * An escaped unpaired surrogate (\ud800) is valid JSON but no Unicode text: UTF-8 cannot carry it
+     * and the password hash would take it as '?'. Every text field refuses it by name; a proper
+     * escaped pair is one character like any other.
+     */
+    @Test
+    void unpairedSurrogatesAreRefusedByName() {
+        start(Backend.MEMORY);
+        ChatClient c = client();
+        String lone = "a\\ud800b";
+        assertRefused(c.request("{\"msgid\":4,\"name\":\"" + lone + "\",\"password\":\"pw\"}", MsgId.REG_ACK), "name");
+        assertRefused(c.request("{\"msgid\":4,\"name\":\"n\",\"password\":\"" + lone + "\"}", MsgId.REG_ACK), "password");
+        assertRefused(c.request("{\"msgid\":4,\"name\":\"n\",\"password\":\"\\udc00\"}", MsgId.REG_ACK), "password");
+        long id = c.register("n", "?");
+        assertRefused(c.request("{\"msgid\":1,\"id\":" + id + ",\"password\":\"\\ud800\"}", MsgId.LOGIN_ACK), "password");
+        assertThat(errno(c.login(id, "?"))).isZero();
+        assertRefused(c.request("{\"msgid\":6,\"toid\":" + id + ",\"msg\":\"" + lone + "\"}", MsgId.ONE_CHAT_ACK), "msg");
+        assertRefused(c.request("{\"msgid\":6,\"toid\":" + id + ",\"msg\":\"m\",\"time\":\"" + lone + "\"}",
+                MsgId.ONE_CHAT_ACK), "time");
+        assertRefused(c.request("{\"msgid\":8,\"groupname\":\"" + lone + "\"}", MsgId.CREATE_GROUP_ACK), "groupname");
+        assertRefused(c.request("{\"msgid\":8,\"groupname\":\"g\",\"groupdesc\":\"\\udfff\\ud800\"}",
+                MsgId.CREATE_GROUP_ACK), "groupdesc");
+        assertRefused(c.request("{\"msgid\":10,\"groupid\":1,\"msg\":\"" + lone + "\"}", MsgId.GROUP_CHAT_ACK), "msg");
+        assertThat(c.quietFor(100)).as("nothing was delivered").isTrue();
+
+        assertThat(errno(c.request("{\"msgid\":6,\"toid\":" + id + ",\"msg\":\"\\ud83d\\ude00\"}", MsgId.ONE_CHAT_ACK))).isZero();
+        JsonObject got = c.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT);
+        assertThat(got.get("msg").getAsString()).isEqualTo("😀");
+    }
+
+    private static void assertRefused(JsonObject reply, String field) {
+        assertThat(errno(reply)).as(reply.toString()).isEqualTo(Errno.INVALID_REQUEST.code());
+        assertThat(reply.get("errmsg").getAsString()).contains("'" + field + "'");
+    }
+
     private static int errno(JsonObject o) {
         return o.get("errno").getAsInt();
     }
