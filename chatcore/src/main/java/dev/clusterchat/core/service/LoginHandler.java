@@ -74,7 +74,7 @@ final class LoginHandler implements MessageHandler {
             ids.remove(id);
             Set<Long> online = ctx.online(ids);
             online.add(id);
-            boolean legacy = r.connection().isLegacy();
+            boolean legacy = r.legacy();
             JsonObject reply = r.okReply();
             reply.addProperty("id", id);
             reply.addProperty("name", user.name());

@@ -19,13 +19,16 @@ public final class Request {
     private final int msgid;
     private final JsonObject body;
     private final Telemetry telemetry;
+    private final boolean legacy;
     private volatile boolean replied;
 
+    /** Loop thread only: the request takes the dialect its connection speaks as it arrives. */
     Request(Session session, int msgid, JsonObject body, Telemetry telemetry) {
         this.session = session;
         this.msgid = msgid;
         this.body = body;
         this.telemetry = telemetry;
+        this.legacy = session.connection().isLegacy();
     }
 
     public Session session() {
@@ -51,6 +54,14 @@ public final class Request {
             throw new ChatException(Errno.NOT_LOGGED_IN);
         }
         return id;
+    }
+
+    /**
+     * Whether the request came in the legacy dialect: its connection had sent a NUL-terminated frame
+     * before it (one sent later changes nothing for a request already waiting in the queue).
+     */
+    public boolean legacy() {
+        return legacy;
     }
 
     public boolean replied() {
@@ -84,7 +95,7 @@ public final class Request {
 
     /** Encodes a reply for this connection's dialect, or null if a legacy peer expects none. */
     byte[] encode(JsonObject reply) {
-        if (connection().isLegacy() && MsgId.seedSilent(msgid)) {
+        if (legacy && MsgId.seedSilent(msgid)) {
             return null;
         }
         JsonElement seq = body.get("seq");

@@ -461,6 +461,34 @@ class ChatServerTest {
         assertThat(JsonParser.parseString(off.get(0).getAsString()).getAsJsonObject().get("msg").getAsString()).isEqualTo("offline one");
     }
 
+    /** Found by FuzzTest: a NUL frame right behind LF requests silenced their replies, still in the worker queue. */
+    @Test
+    void requestsSentBeforeTheFirstNulFrameAreAnsweredAsModernOnes() {
+        ChatClient c = client();
+        StringBuilder modern = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            modern.append("{\"msgid\":3,\"seq\":").append(i).append("}\n");
+        }
+        c.sendRaw((modern + "{\"msgid\":18,\"seq\":\"now legacy\"}\0{\"msgid\":3,\"seq\":\"silent\"}\0"
+                + "{\"msgid\":4,\"name\":\"\",\"password\":\"x\",\"seq\":\"last\"}\0").getBytes(StandardCharsets.UTF_8));
+        List<String> seqs = new ArrayList<>();
+        JsonObject r;
+        do {
+            r = c.next();
+            if (r.get("msgid").getAsInt() == MsgId.LOGOUT_ACK) {
+                assertError(r, Errno.NOT_LOGGED_IN);
+            }
+            seqs.add(r.get("seq").getAsString());
+        } while (!r.get("seq").getAsString().equals("last"));
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            expected.add(Integer.toString(i));
+        }
+        expected.add("now legacy");
+        expected.add("last");
+        assertThat(seqs).as("every modern request answered; the legacy logout not").containsExactlyInAnyOrderElementsOf(expected);
+    }
+
     @Test
     void legacyLoginReplyFitsTheSeedClientsBufferAndKeepsTheRest() {
         ChatClient modern = client();
