@@ -330,6 +330,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         if (state != OPEN) {
             return;
         }
+        if (decoder.failed()) {
+            discardInput(); // a frame was too long: nothing more is read; the handler closes
+            return;
+        }
         Buffer in = input != null ? input : loop.sharedInput;
         long framesBefore = framesRead;
         boolean eof = false;
@@ -352,15 +356,17 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
                 break; // the socket is drained
             }
         }
+        if (decoder.failed()) {
+            in.skip(in.readableBytes());
+        }
         keepLeftover(in);
         trackIncompleteFrame(framesBefore);
         if (eof && state != CLOSED) {
             endInput();
         }
-        if (decoder.failed()) {
-            closeInLoop();
-        } else if (eof && state == OPEN) {
-            // the peer finished sending: the handler answers what it sent, then closes
+        if ((eof || decoder.failed()) && state == OPEN) {
+            // the peer finished sending, or sent a frame too long and is not read any more: the
+            // handler answers what came before, then closes
             try {
                 handler.onInputEnded(this);
             } catch (Throwable t) {
@@ -375,7 +381,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
     }
 
-    /** Loop thread only, while CLOSING: reads and drops input so that closing sends FIN, not RST. */
+    /**
+     * Loop thread only, while CLOSING or after a frame too long: reads and drops input, so that
+     * closing sends FIN, not RST.
+     */
     private void discardInput() throws IOException {
         Buffer scratch = loop.sharedInput;
         for (int round = 0; round < 8; round++) {
@@ -383,7 +392,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
             int n = scratch.readFrom(channel, 1);
             if (n < 0) {
                 endInput();
-                if (output == null || output.isEmpty()) {
+                if (state == CLOSING && (output == null || output.isEmpty())) {
                     closeNow(); // our output is flushed and the peer is done: a clean close
                 }
                 break;

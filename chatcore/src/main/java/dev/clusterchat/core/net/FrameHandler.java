@@ -16,9 +16,10 @@ public interface FrameHandler {
     void onFrame(Connection c, String frame);
 
     /**
-     * Bytes that could not become a frame. After {@link FrameError#TOO_LONG} and
-     * {@link FrameError#INCOMPLETE} the server closes the connection (flushing whatever this callback
-     * sent) and reads nothing more from it.
+     * Bytes that could not become a frame. After {@link FrameError#TOO_LONG} the server reads nothing
+     * more from the connection (what comes is dropped) and {@link #onInputEnded} follows. After
+     * {@link FrameError#INCOMPLETE} the server closes the connection (flushing whatever this
+     * callback sent) and reads nothing more from it.
      */
     default void onFrameError(Connection c, FrameError error) {
     }
@@ -33,9 +34,10 @@ public interface FrameHandler {
     }
 
     /**
-     * The peer finished sending (half-close: its FIN was read); every frame it sent has been passed
-     * to {@link #onFrame}. The default closes the connection once pending output is flushed. A
-     * handler that answers asynchronously closes later, after its last answer.
+     * The peer finished sending (half-close: its FIN was read), or sent a frame too long, after which
+     * nothing more is read; every frame before has been passed to {@link #onFrame}. The default
+     * closes the connection once pending output is flushed. A handler that answers asynchronously
+     * closes later, after its last answer.
      */
     default void onInputEnded(Connection c) {
         c.close();

@@ -194,11 +194,14 @@ public final class Dispatcher implements FrameHandler {
         }
     }
 
+    /** A frame too long is answered after the requests before it, just before the close ({@link #onInputEnded}). */
     @Override
     public void onFrameError(Connection c, FrameError error) {
         switch (error) {
-            case TOO_LONG -> sendError(c, MsgId.ERROR, Errno.FRAME_TOO_LONG,
-                    "frame longer than " + c.maxFrameLength() + " bytes; closing the connection", null);
+            case TOO_LONG -> {
+                String msg = "frame longer than " + c.maxFrameLength() + " bytes; closing the connection";
+                ((Session) c.attachment()).serial().submit(() -> sendError(c, MsgId.ERROR, Errno.FRAME_TOO_LONG, msg, null));
+            }
             case INCOMPLETE -> sendError(c, MsgId.ERROR, Errno.FRAME_TIMEOUT,
                     "frame not completed in time; closing the connection", null);
             default -> sendError(c, MsgId.ERROR, Errno.INVALID_UTF8, Errno.INVALID_UTF8.message(), null);
@@ -273,7 +276,10 @@ public final class Dispatcher implements FrameHandler {
         return serverFull;
     }
 
-    /** Closes only after every request already queued has been answered (half-close keeps its replies). */
+    /**
+     * Closes only after every request already queued has been answered (half-close, or a frame too
+     * long, keeps its replies).
+     */
     @Override
     public void onInputEnded(Connection c) {
         Session session = (Session) c.attachment();

@@ -378,6 +378,25 @@ class ChatServerTest {
         assertThat(d.request("{\"msgid\":18}", MsgId.PONG).get("errno").getAsInt()).isZero();
     }
 
+    /** Found by FuzzTest: the close for a long frame dropped the replies still due to the requests before it. */
+    @Test
+    void requestsBeforeATooLongFrameAreAnsweredBeforeTheError() {
+        ChatClient c = client();
+        StringBuilder before = new StringBuilder(); // logins of unknown ids: slow (a hash each), under every login limit
+        for (int i = 0; i < 20; i++) {
+            before.append("{\"msgid\":1,\"id\":").append(1000 + i).append(",\"password\":\"x\",\"seq\":").append(i).append("}\n");
+        }
+        c.sendRaw((before + "x".repeat(70_000) + "\n{\"msgid\":18}\n").getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < 20; i++) {
+            JsonObject r = c.next();
+            assertThat(r.get("msgid").getAsInt()).as(r.toString()).isEqualTo(MsgId.LOGIN_ACK);
+            assertError(r, Errno.AUTH_FAILED);
+            assertThat(r.get("seq").getAsInt()).isEqualTo(i);
+        }
+        assertError(c.next(), Errno.FRAME_TOO_LONG);
+        assertThat(c.closedByServer()).as("closed after the error; the ping after the long frame is not read").isTrue();
+    }
+
     @Test
     void everyRequestGetsExactlyOneReplyInOrder() {
         User a = user("alice");
