@@ -2,7 +2,6 @@ package dev.clusterchat.core.service;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.Member;
@@ -10,14 +9,11 @@ import dev.clusterchat.core.store.Role;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.memory.MemoryStore;
 import dev.clusterchat.core.testsupport.ChatClient;
+import dev.clusterchat.core.testsupport.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,22 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(60)
 class AuthorizationTest {
-    private MemoryStore store;
-    private ChatServer server;
-    private final List<ChatClient> clients = new ArrayList<>();
+    private final MemoryStore store = new MemoryStore();
+    private TestServer server;
 
     @BeforeEach
     void start() {
-        store = new MemoryStore();
-        server = new ChatServer(ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
-                .withPasswordIterations(1000), store).start();
+        server = TestServer.start(store);
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(ChatClient::close);
-        server.stop(Duration.ofSeconds(5));
-        store.close();
+        server.close();
     }
 
     private record Account(long id, String name, ChatClient c) {
@@ -54,9 +45,7 @@ class AuthorizationTest {
     }
 
     private ChatClient client() {
-        ChatClient c = ChatClient.connect(server.port());
-        clients.add(c);
-        return c;
+        return server.client();
     }
 
     private Account registered(String name) {
@@ -94,8 +83,7 @@ class AuthorizationTest {
         assertThat(b.c().quietFor(200)).as("the forged sender hears nothing").isTrue();
 
         // the same from a legacy (seed) client, which gets no reply
-        ChatClient legacy = ChatClient.connectLegacy(server.port());
-        clients.add(legacy);
+        ChatClient legacy = server.legacyClient();
         Account d = registered("dave");
         legacy.send("{\"msgid\":1,\"id\":" + d.id() + ",\"password\":\"pw-dave\"}");
         assertThat(legacy.readFrame()).contains("\"errno\":0");

@@ -3,7 +3,6 @@ package dev.clusterchat.core.service;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.clusterchat.core.net.ServerConfig;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.MsgId;
 import dev.clusterchat.core.store.ChatStore;
@@ -11,6 +10,7 @@ import dev.clusterchat.core.store.jdbc.JdbcStore;
 import dev.clusterchat.core.store.memory.MemoryStore;
 import dev.clusterchat.core.testsupport.ChatClient;
 import dev.clusterchat.core.testsupport.MariaDbDatabase;
+import dev.clusterchat.core.testsupport.TestServer;
 import dev.clusterchat.core.testsupport.TrickyText;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,12 +38,10 @@ class TextRoundTripTest {
     @TempDir
     Path dataDir;
     private MariaDbDatabase db;
-    private ChatStore store;
-    private ChatServer server;
-    private final List<ChatClient> clients = new ArrayList<>();
+    private TestServer server;
 
     private void start(Backend backend) {
-        store = switch (backend) {
+        ChatStore store = switch (backend) {
             case MEMORY -> new MemoryStore();
             case H2 -> JdbcStore.embedded(dataDir);
             case MARIADB -> {
@@ -52,22 +49,15 @@ class TextRoundTripTest {
                 yield JdbcStore.open(db.url(), MariaDbDatabase.USER, MariaDbDatabase.PASSWORD, 4);
             }
         };
-        ChatServerConfig config = ChatServerConfig.defaults(ServerConfig.defaults(0).withIoThreads(2))
-                .withPasswordIterations(1000);
         // every client is 127.0.0.1 and each text tries two wrong passwords: no limit per address
-        AbuseLimits abuse = config.abuse();
-        server = new ChatServer(config.withAbuseLimits(abuse.withLoginFailures(abuse.loginFailuresPerUser(), 0,
-                abuse.loginFailureWindow())), store).start();
+        server = TestServer.start(store, c -> c.withAbuseLimits(c.abuse().withLoginFailures(
+                c.abuse().loginFailuresPerUser(), 0, c.abuse().loginFailureWindow())));
     }
 
     @AfterEach
     void stop() {
-        clients.forEach(ChatClient::close);
         if (server != null) {
-            server.stop(Duration.ofSeconds(5));
-        }
-        if (store != null) {
-            store.close();
+            server.close();
         }
         if (db != null) {
             db.close();
@@ -75,15 +65,7 @@ class TextRoundTripTest {
     }
 
     private ChatClient client() {
-        ChatClient c = ChatClient.connect(server.port());
-        clients.add(c);
-        return c;
-    }
-
-    private ChatClient legacyClient() {
-        ChatClient c = ChatClient.connectLegacy(server.port());
-        clients.add(c);
-        return c;
+        return server.client();
     }
 
     private record Sender(long id, String name, String password, ChatClient c) {
@@ -179,7 +161,7 @@ class TextRoundTripTest {
         ChatClient modern = client();
         long sender = modern.register("sender", "pw");
         modern.login(sender, "pw");
-        ChatClient old = legacyClient();
+        ChatClient old = server.legacyClient();
         old.send("{\"msgid\":4,\"name\":\"seed user\",\"password\":\"a\\u0000b\"}");
         long id = JsonParser.parseString(old.readFrame()).getAsJsonObject().get("id").getAsLong();
         old.send("{\"msgid\":1,\"id\":" + id + ",\"password\":\"a\"}");
