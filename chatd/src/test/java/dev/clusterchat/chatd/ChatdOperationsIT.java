@@ -31,7 +31,14 @@ class ChatdOperationsIT {
         Path config = Files.writeString(dir.resolve("chatd.properties"), "data-dir=" + dir.resolve("data") + "\nadmin-port=0\n");
         Map<String, String> env = Map.of("CHATD_CONFIG", config.toString(), "CHATD_CONNECTION_LOG_LEVEL", "INFO");
         try (ChatdProcess chatd = ChatdProcess.start(dir, "chatd", env)) {
+            // the admin line is logged just after the "listening" line that start() waited for
             Matcher m = ADMIN.matcher(chatd.log());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!m.find() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                m = ADMIN.matcher(chatd.log());
+            }
+            m = ADMIN.matcher(chatd.log());
             assertThat(m.find()).as("no admin endpoint line in:\n" + chatd.log()).isTrue();
             URI ready = URI.create("http://127.0.0.1:" + m.group(1) + "/health/ready");
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(ready)

@@ -107,7 +107,9 @@ class GracefulStopTest {
             again.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port));
             assertThat(again.getLocalPort()).isEqualTo(port);
         }
-        assertThat(NetTestSupport.liveThreads("chat-io-", "chat-acceptor")).isEmpty();
+        // a loop signals its end just before its thread exits: give the threads a moment to go
+        NetTestSupport.awaitCondition(() -> NetTestSupport.liveThreads("chat-io-", "chat-acceptor").isEmpty(),
+                "no loop thread alive: " + NetTestSupport.liveThreads("chat-io-", "chat-acceptor"));
     }
 
     @Test
@@ -176,6 +178,8 @@ class GracefulStopTest {
             refused = e;
         }
         assertThat(refused).as("nothing listens on the port any more").isNotNull();
-        assertThat(NetTestSupport.liveThreads("chat-io-", "chat-acceptor")).isEmpty();
+        // a loop signals its end just before its thread exits: give the threads a moment to go
+        NetTestSupport.awaitCondition(() -> NetTestSupport.liveThreads("chat-io-", "chat-acceptor").isEmpty(),
+                "no loop thread alive: " + NetTestSupport.liveThreads("chat-io-", "chat-acceptor"));
     }
 }
