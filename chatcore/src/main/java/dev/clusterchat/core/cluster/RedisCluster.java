@@ -113,6 +113,9 @@ public final class RedisCluster implements Cluster {
     private final JedisPooled redis;
     private final ScheduledExecutorService heartbeats;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** How long a user found on another node is taken to be there without asking Redis again. */
+    static final java.time.Duration PRESENCE_TTL = java.time.Duration.ofSeconds(1);
+    private final PresenceCache presence;
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     /**
      * False from an outage until the heartbeat has recovered from it (health checks read it). The
@@ -134,6 +137,7 @@ public final class RedisCluster implements Cluster {
         this.presenceKey = config.keyPrefix() + "presence";
         this.nodeKeyPrefix = config.keyPrefix() + "node:";
         this.channelPrefix = config.keyPrefix() + "ch:";
+        this.presence = new PresenceCache(PRESENCE_TTL.toNanos(), System::nanoTime);
         this.address = new HostAndPort(config.redis().getHost(), config.port());
         this.clientConfig = DefaultJedisClientConfig.builder().password(config.password())
                 .connectionTimeoutMillis(1000).socketTimeoutMillis(2000).clientName("chatd-" + config.nodeId()).build();
@@ -218,6 +222,7 @@ public final class RedisCluster implements Cluster {
 
     /** Thread-safe: the next heartbeat claims this node's users again and syncs them. */
     private void recover() {
+        presence.clear(); // presence may have changed in any way meanwhile
         recoveryRequests.incrementAndGet();
         heartbeatOk = false;
     }
@@ -318,22 +323,38 @@ public final class RedisCluster implements Cluster {
                 List.of(Long.toString(userId), config.nodeId())));
     }
 
+    /**
+     * Users seen on another node within the presence cache's time to live are answered from it;
+     * the rest in one LOCATE round trip.
+     */
     @Override
     public Map<Long, String> locateRemote(Collection<Long> userIds) {
         if (userIds.isEmpty()) {
             return Map.of();
         }
+        Map<Long, String> out = new HashMap<>();
         List<String> args = new ArrayList<>(userIds.size() + 1);
         args.add(nodeKeyPrefix);
-        List<Long> ids = new ArrayList<>(userIds);
-        ids.forEach(id -> args.add(Long.toString(id)));
+        List<Long> ids = new ArrayList<>(userIds.size());
+        for (long id : userIds) {
+            String cached = presence.get(id);
+            if (cached != null) {
+                out.put(id, cached);
+            } else {
+                ids.add(id);
+                args.add(Long.toString(id));
+            }
+        }
+        if (ids.isEmpty()) {
+            return out;
+        }
         Object r = call("locate users", () -> locateScript.run(List.of(presenceKey), args));
         List<?> nodes = (List<?>) r;
-        Map<Long, String> out = new HashMap<>();
         for (int i = 0; i < ids.size(); i++) {
             String n = String.valueOf(nodes.get(i));
             if (!n.isEmpty() && !n.equals(config.nodeId())) {
                 out.put(ids.get(i), n);
+                presence.put(ids.get(i), n);
             }
         }
         return out;
@@ -355,6 +376,9 @@ public final class RedisCluster implements Cluster {
         env.add("to", to);
         env.addProperty("m", message);
         long receivers = call("publish to node " + nodeId, false, () -> redis.publish(channelPrefix + nodeId, env.toString()));
+        if (receivers == 0) {
+            presence.forgetNode(nodeId);
+        }
         return receivers > 0;
     }
 

@@ -133,6 +133,33 @@ class TwoNodeClusterTest {
         return new User(id, c);
     }
 
+    /**
+     * The sender's node remembers for a moment where the recipient was (its presence cache). The
+     * recipient moves to a third node within that moment: the message goes to the node it left,
+     * which stores it and has the new node send it at once. Nothing is lost, nothing doubled.
+     */
+    @Test
+    void aRecipientThatJustMovedStillGetsItLiveFromAStaleLocation() {
+        Node c = node("c");
+        User alice = user(a, "alice");
+        User bob = user(b, "bob");
+        JsonObject first = alice.c().request("{\"msgid\":6,\"toid\":" + bob.id() + ",\"msg\":\"to b\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(first.get("errno").getAsInt()).isZero();
+        assertThat(bob.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("to b");
+        // bob moves to node c at once: a still takes him to be on b
+        bob.c().request("{\"msgid\":3}", MsgId.LOGOUT_ACK);
+        ChatClient moved = ChatClient.connect(c.server().port());
+        clients.add(moved);
+        assertThat(moved.login(bob.id(), "pw").get("errno").getAsInt()).isZero();
+        int before = a.cluster().publishes.get();
+        JsonObject ack = alice.c().request("{\"msgid\":6,\"toid\":" + bob.id() + ",\"msg\":\"moved\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(ack.get("errno").getAsInt()).isZero();
+        assertThat(a.cluster().publishes.get() - before).as("one publish, to where bob was seen").isEqualTo(1);
+        assertThat(moved.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("moved");
+        assertThat(moved.quietFor(500)).as("and only once").isTrue();
+        assertThat(bob.c().quietFor(100)).isTrue();
+    }
+
     @Test
     void oneToOneAcrossNodesIsLive() {
         User alice = user(a, "alice");
