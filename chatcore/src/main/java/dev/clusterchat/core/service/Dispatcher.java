@@ -211,14 +211,19 @@ public final class Dispatcher implements FrameHandler {
     /**
      * The connection closed with chat messages its client never received whole (it stopped reading
      * and was dropped at the high-water mark, reset the connection, or did not drain its output
-     * within the close timeout): they are routed again, so they are stored for the next login.
+     * within the close timeout): they are routed again, on a worker, so they are stored for the next login.
      */
     @Override
     public void onUnsent(Connection c, java.util.List<byte[]> frames) {
         Session session = (Session) c.attachment();
-        if (session == null) {
+        if (session == null || frames.isEmpty()) {
             return;
         }
+        workers.execute(() -> routeUnsent(c, session, frames)); // parsing up to the high-water mark: not on the loop
+    }
+
+    /** Worker thread: the chat messages among the frames, by recipient, to be routed again. */
+    private void routeUnsent(Connection c, Session session, java.util.List<byte[]> frames) {
         java.util.Map<Long, java.util.List<byte[]>> byUser = new java.util.LinkedHashMap<>();
         int[] unattributed = {0};
         for (byte[] f : frames) {
@@ -419,7 +424,7 @@ public final class Dispatcher implements FrameHandler {
             return this;
         }
 
-        /** Receives, on a loop thread, live messages a session held for a user who is gone (route them again). */
+        /** Receives, on a loop or worker thread, chat messages for a user that its connection could not deliver (route them again; must not block). */
         public Builder onStrayMessages(java.util.function.BiConsumer<Long, java.util.List<byte[]>> handler) {
             this.strays = Objects.requireNonNull(handler, "handler");
             return this;

@@ -287,11 +287,7 @@ class ChatServerGuardsTest {
     }
 
     private static void chat(ChatClient from, long to, String text) {
-        JsonObject m = new JsonObject();
-        m.addProperty("msgid", MsgId.ONE_CHAT);
-        m.addProperty("toid", to);
-        m.addProperty("msg", text);
-        JsonObject ack = from.request(m.toString(), MsgId.ONE_CHAT_ACK);
+        JsonObject ack = from.request(ChatClient.chat(to, text).toString(), MsgId.ONE_CHAT_ACK);
         assertThat(errno(ack)).as(ack.toString()).isZero();
     }
 

@@ -151,17 +151,8 @@ public final class JdbcStore implements ChatStore {
     /** Thread-safe. */
     @Override
     public Optional<UserRecord> findUser(long id) {
-        return sql.call("findUser", c -> {
-            try (PreparedStatement ps = c.prepareStatement(FIND_USER)) {
-                ps.setLong(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new UserRecord(rs.getLong(1), rs.getString(2),
-                                    new PasswordHash(rs.getString(3), rs.getInt(4), rs.getBytes(5), rs.getBytes(6))))
-                            : Optional.empty();
-                }
-            }
-        });
+        return rows("findUser", FIND_USER, id, rs -> new UserRecord(rs.getLong(1), rs.getString(2),
+                new PasswordHash(rs.getString(3), rs.getInt(4), rs.getBytes(5), rs.getBytes(6)))).stream().findFirst();
     }
 
     /**
@@ -197,18 +188,7 @@ public final class JdbcStore implements ChatStore {
     /** Thread-safe. */
     @Override
     public List<User> friends(long userId) {
-        return sql.call("friends", c -> {
-            try (PreparedStatement ps = c.prepareStatement(FRIENDS)) {
-                ps.setLong(1, userId);
-                List<User> result = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(new User(rs.getLong(1), rs.getString(2)));
-                    }
-                }
-                return result;
-            }
-        });
+        return rows("friends", FRIENDS, userId, rs -> new User(rs.getLong(1), rs.getString(2)));
     }
 
     /** Thread-safe. The group and its creator's membership are written in one transaction. */
@@ -237,16 +217,8 @@ public final class JdbcStore implements ChatStore {
     /** Thread-safe. */
     @Override
     public Optional<Group> findGroup(long groupId) {
-        return sql.call("findGroup", c -> {
-            try (PreparedStatement ps = c.prepareStatement(FIND_GROUP)) {
-                ps.setLong(1, groupId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next()
-                            ? Optional.of(new Group(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                            : Optional.empty();
-                }
-            }
-        });
+        return rows("findGroup", FIND_GROUP, groupId, rs -> new Group(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                .stream().findFirst();
     }
 
     /** Thread-safe. INSERT IGNORE: an existing member (and its role) stays as it is. */
@@ -281,18 +253,7 @@ public final class JdbcStore implements ChatStore {
     /** Thread-safe. */
     @Override
     public List<Long> groupMemberIds(long groupId) {
-        return sql.call("groupMemberIds", c -> {
-            try (PreparedStatement ps = c.prepareStatement(MEMBER_IDS)) {
-                ps.setLong(1, groupId);
-                List<Long> result = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        result.add(rs.getLong(1));
-                    }
-                }
-                return result;
-            }
-        });
+        return rows("groupMemberIds", MEMBER_IDS, groupId, rs -> rs.getLong(1));
     }
 
     /** Thread-safe. One query: the user's groups joined with all their members. */
@@ -376,6 +337,28 @@ public final class JdbcStore implements ChatStore {
                 s.execute("SELECT 1");
             }
             return null;
+        });
+    }
+
+    /** Reads one row of a result set. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A query whose one parameter is an id: every row read, in order. */
+    private <T> List<T> rows(String op, String query, long id, Row<T> row) {
+        return sql.call(op, c -> {
+            try (PreparedStatement ps = c.prepareStatement(query)) {
+                ps.setLong(1, id);
+                List<T> result = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        result.add(row.read(rs));
+                    }
+                }
+                return result;
+            }
         });
     }
 
