@@ -41,6 +41,8 @@ import java.util.concurrent.Callable;
             AddGroupCommand.class,
             GroupChatCommand.class,
             LogoutCommand.class,
+            SyncCommand.class,
+            HistoryCommand.class,
             SendCommand.class,
             ListenCommand.class,
             ShellCommand.class,

@@ -12,6 +12,9 @@ import java.time.Duration;
  * mapped to its exit code by {@link ExitCodes}.
  */
 final class ChatctlException extends RuntimeException {
+    /** The server's "try again": the database or the cluster is unreachable; a chat message was not stored. */
+    static final int ERRNO_TRY_AGAIN = 13;
+
     private final int exitCode;
 
     ChatctlException(int exitCode, String message) {
@@ -21,6 +24,11 @@ final class ChatctlException extends RuntimeException {
 
     int exitCode() {
         return exitCode;
+    }
+
+    /** The same failure with {@code hint} added to its message. */
+    ChatctlException withHint(String hint) {
+        return new ChatctlException(exitCode, getMessage() + hint);
     }
 
     /** Returns the reply if its errno is 0; otherwise throws "WHAT failed: errmsg (errno N)". */

@@ -43,6 +43,7 @@ final class ErrorHandler implements IParameterExceptionHandler, IExecutionExcept
             return "invalid usage";
         }
         int nl = s.indexOf('\n');
-        return (nl < 0 ? s : s.substring(0, nl)).strip();
+        String line = (nl < 0 ? s : s.substring(0, nl)).strip();
+        return line.startsWith("Error: ") ? line.substring("Error: ".length()) : line; // picocli's argument groups say so
     }
 }

@@ -51,6 +51,11 @@ final class Output {
         println(out, json ? m.toString() : Formats.message(m));
     }
 
+    /** A message of a history, where some are {@code self}'s own: its JSON with --json, else readable. */
+    void message(JsonObject m, long self) {
+        println(out, json ? m.toString() : Formats.message(m, self));
+    }
+
     /** Sink for one-shot commands and the shell: --json prints every frame; otherwise only what was not asked for. */
     void echo(Frame f) {
         if (json) {

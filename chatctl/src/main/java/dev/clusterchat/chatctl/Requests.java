@@ -13,6 +13,10 @@ final class Requests {
     static final int ADD_GROUP = 9;
     static final int GROUP_CHAT = 10;
     static final int PING = 18;
+    static final int SYNC = 20;
+    static final int SYNC_ACK = 21;
+    static final int DELIVERED = 22;
+    static final int HISTORY = 24;
 
     private Requests() {
     }
@@ -21,6 +25,13 @@ final class Requests {
         JsonObject r = of(LOGIN);
         r.addProperty("id", id);
         r.addProperty("password", password);
+        return r;
+    }
+
+    /** A login as an acknowledging client: nothing is delivered until a sync (msgid 20). */
+    static JsonObject ackLogin(long id, String password) {
+        JsonObject r = login(id, password);
+        r.addProperty("ack", true);
         return r;
     }
 
@@ -35,10 +46,12 @@ final class Requests {
         return of(LOGOUT);
     }
 
-    static JsonObject chat(long to, String msg) {
+    /** A one-to-one message; {@code cmid} is its idempotency key (a resend with it is stored once). */
+    static JsonObject chat(long to, String msg, String cmid) {
         JsonObject r = of(ONE_CHAT);
         r.addProperty("toid", to);
         r.addProperty("msg", msg);
+        r.addProperty("cmid", cmid);
         return r;
     }
 
@@ -61,10 +74,42 @@ final class Requests {
         return r;
     }
 
-    static JsonObject groupChat(long groupId, String msg) {
+    static JsonObject groupChat(long groupId, String msg, String cmid) {
         JsonObject r = of(GROUP_CHAT);
         r.addProperty("groupid", groupId);
         r.addProperty("msg", msg);
+        r.addProperty("cmid", cmid);
+        return r;
+    }
+
+    /** The messages after {@code from}, at most {@code limit}. */
+    static JsonObject sync(Positions from, int limit) {
+        JsonObject r = of(SYNC);
+        from.writeTo(r);
+        r.addProperty("limit", limit);
+        return r;
+    }
+
+    /** Everything up to {@code reached} has been received (cumulative). */
+    static JsonObject delivered(Positions reached) {
+        JsonObject r = of(DELIVERED);
+        reached.writeTo(r);
+        return r;
+    }
+
+    /**
+     * A page of past messages, newest first.
+     *
+     * @param field  "peer" (a one-to-one conversation) or "groupid"
+     * @param before the page holds messages below this msgno; 0 for the newest
+     */
+    static JsonObject history(String field, long id, long before, int limit) {
+        JsonObject r = of(HISTORY);
+        r.addProperty(field, id);
+        if (before > 0) {
+            r.addProperty("before", before);
+        }
+        r.addProperty("limit", limit);
         return r;
     }
 

@@ -3,6 +3,7 @@ package dev.clusterchat.chatctl;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.BufferedReader;
@@ -22,7 +23,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 @Command(name = "shell", mixinStandardHelpOptions = true, versionProvider = ManifestVersion.class,
         description = {"Interactive client with the seed client's commands (type help), one per line of stdin.",
                 "Scriptable: printf 'chat:2:hi\\nquit\\n' | chatctl shell --id 1 --password x",
-                "Without --id, log in with login:id:password. Exits 1 if any command failed, 3 if the server closed."})
+                "Without --id, log in with login:id:password. Exits 1 if any command failed, 3 if the server closed.",
+                "With --ack, logins have \"ack\":true: the shell syncs at login (msgid 20), then",
+                "acknowledges every message it shows (msgid 22), so none comes again."})
 final class ShellCommand implements Callable<Integer> {
     /** Queue markers: end of stdin, connection closed. */
     private static final Object EOF = new Object();
@@ -40,6 +43,9 @@ final class ShellCommand implements Callable<Integer> {
     @Mixin
     private PingOption ping;
 
+    @Option(names = "--ack", description = "Log in with \"ack\":true: sync at login and acknowledge the messages shown.")
+    private boolean ack;
+
     @Override
     public Integer call() {
         boolean login = credentials.given();
@@ -49,9 +55,15 @@ final class ShellCommand implements Callable<Integer> {
         Duration pingInterval = ping.interval();
         Output out = global.output();
         BlockingQueue<Object> events = new LinkedBlockingQueue<>();
-        try (ChatConnection conn = global.connect(out::echo)) {
+        // with --json every frame is printed as it is; otherwise the receiver prints the messages
+        Receiver receiver = ack ? new Receiver(out, out.json() ? m -> { } : out::message, true, true, 0) : null;
+        try (ChatConnection conn = global.connect(f -> {
+            if (receiver == null || !receiver.accept(f) || out.json()) {
+                out.echo(f);
+            }
+        })) {
             Keepalive.start(conn, pingInterval);
-            ShellInterpreter shell = new ShellInterpreter(conn, out, global.timeout());
+            ShellInterpreter shell = new ShellInterpreter(conn, out, global.timeout(), receiver);
             if (login) {
                 shell.login(id, password);
             } else {
@@ -65,6 +77,7 @@ final class ShellCommand implements Callable<Integer> {
                     throw ChatctlException.closed(conn.peer());
                 }
                 if (event == EOF || !shell.run((String) event)) {
+                    shell.finish();
                     return shell.failures() == 0 ? ExitCodes.OK : ExitCodes.ERROR_REPLY;
                 }
             }

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * The seed client's command syntax ({@code chat:friendid:message}, ...) plus login, register and
@@ -23,17 +24,25 @@ final class ShellInterpreter {
             "addgroup:groupid                 join a group",
             "groupchat:groupid:message        send a message to a group",
             "loginout                         log out",
+            "sync                             fetch and acknowledge new messages (shell --ack)",
+            "sync:all                         the same from the oldest message still stored",
+            "history:userid[:before]          past messages with a user, newest first",
+            "grouphistory:groupid[:before]    past messages of a group, newest first",
             "quit                             leave the shell");
 
     private final ChatConnection conn;
     private final Output out;
     private final Duration timeout;
+    private final Receiver receiver;
+    private long self;
     private int failures;
 
-    ShellInterpreter(ChatConnection conn, Output out, Duration timeout) {
+    /** @param receiver for logins with "ack":true (shell --ack); null for plain ones */
+    ShellInterpreter(ChatConnection conn, Output out, Duration timeout, Receiver receiver) {
         this.conn = conn;
         this.out = out;
         this.timeout = timeout;
+        this.receiver = receiver;
     }
 
     /** Commands that failed so far (error replies, unknown commands, bad arguments, timeouts). */
@@ -41,10 +50,55 @@ final class ShellInterpreter {
         return failures;
     }
 
-    /** Logs in and prints the account; throws on failure. */
+    /** Logs in and prints the account (and, with ack, syncs); throws on failure. */
     void login(long id, String password) {
-        JsonObject reply = request(Requests.login(id, password), "login");
+        JsonObject reply = request(receiver != null ? Requests.ackLogin(id, password) : Requests.login(id, password),
+                "login");
+        self = id;
         out.lines(Formats.login(reply));
+        if (receiver != null) {
+            receiver.start(conn, id, reply);
+            sync(false);
+        }
+    }
+
+    /** Before leaving: waits for the acknowledgement of what was shown last (with ack). */
+    void finish() {
+        if (receiver != null && receiver.started()) {
+            receiver.flush(timeout);
+        }
+    }
+
+    /** Prints (and acknowledges) what is after the positions, or everything still stored. */
+    private void sync(boolean all) {
+        if (receiver == null || !receiver.started()) {
+            throw new ChatctlException(ExitCodes.USAGE, receiver == null
+                    ? "sync needs an acknowledging login: start the shell with --ack" : "not logged in");
+        }
+        if (all) {
+            receiver.rewind();
+        }
+        int before = receiver.shown();
+        receiver.sync(SyncCommand.DEFAULT_LIMIT, timeout);
+        out.line("synced " + Formats.messages(receiver.shown() - before) + ", at " + receiver.positions());
+    }
+
+    /** One page of history (history:userid[:before], grouphistory:groupid[:before]); says how to ask for the next. */
+    private void history(String verb, String rest) {
+        boolean group = verb.equals("grouphistory");
+        String[] a = rest == null ? new String[0] : rest.split(":", -1);
+        if (a.length < 1 || a.length > 2 || a[0].isBlank()) {
+            throw new ChatctlException(ExitCodes.USAGE, "usage: " + verb + (group ? ":groupid" : ":userid") + "[:before]");
+        }
+        long of = id(a[0], group ? "groupid" : "userid");
+        long before = a.length == 2 ? id(a[1], "before") : 0;
+        long next = History.read(conn, timeout, group ? "groupid" : "peer", of, before, History.DEFAULT_LIMIT, 1, m -> {
+            out.line(Formats.message(m, self));
+            return true;
+        });
+        if (next > 0) {
+            out.line("more: " + verb + ":" + of + ":" + next);
+        }
     }
 
     /** Runs one line; false if it asks to quit. Throws only if the connection is lost. */
@@ -72,7 +126,7 @@ final class ShellInterpreter {
                 }
                 case "chat" -> {
                     String[] a = args(rest, "chat:friendid:message");
-                    print(Requests.chat(id(a[0], "friendid"), a[1]), verb);
+                    print(Requests.chat(id(a[0], "friendid"), a[1], UUID.randomUUID().toString()), verb);
                 }
                 case "addfriend" -> print(Requests.addFriend(id(arg(rest, "addfriend:friendid"), "friendid")), verb);
                 case "creategroup" -> {
@@ -84,9 +138,16 @@ final class ShellInterpreter {
                 case "addgroup" -> print(Requests.joinGroup(id(arg(rest, "addgroup:groupid"), "groupid")), verb);
                 case "groupchat" -> {
                     String[] a = args(rest, "groupchat:groupid:message");
-                    print(Requests.groupChat(id(a[0], "groupid"), a[1]), verb);
+                    print(Requests.groupChat(id(a[0], "groupid"), a[1], UUID.randomUUID().toString()), verb);
                 }
-                case "loginout", "logout" -> print(Requests.logout(), "loginout");
+                case "loginout", "logout" -> {
+                    print(Requests.logout(), "loginout");
+                    if (receiver != null) {
+                        receiver.stop();
+                    }
+                }
+                case "sync" -> sync(syncAll(rest));
+                case "history", "grouphistory" -> history(verb, rest);
                 default -> throw new ChatctlException(ExitCodes.USAGE, "unknown command '" + verb + "'; type help");
             }
         } catch (ChatctlException e) {
@@ -114,6 +175,13 @@ final class ShellInterpreter {
             throw new ChatctlException(ExitCodes.USAGE, "usage: " + usage);
         }
         return new String[] {rest.substring(0, c), rest.substring(c + 1)};
+    }
+
+    private static boolean syncAll(String rest) {
+        if (rest != null && !rest.equals("all")) {
+            throw new ChatctlException(ExitCodes.USAGE, "usage: sync or sync:all");
+        }
+        return rest != null;
     }
 
     private static String arg(String rest, String usage) {

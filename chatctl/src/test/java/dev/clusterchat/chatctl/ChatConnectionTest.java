@@ -119,6 +119,36 @@ class ChatConnectionTest {
         }
     }
 
+    /** A fake that accepts the login, reads the chat message and answers it with {@code reply} (null: never). */
+    private static FakeServer loginThenChat(String reply) throws IOException {
+        return new FakeServer((line, in, s) -> {
+            write(s, "{\"msgid\":2,\"errno\":0,\"id\":1,\"name\":\"x\",\"seq\":1}\n");
+            in.readLine();
+            if (reply != null) {
+                write(s, reply + "\n");
+            }
+            in.read(); // waits for the client to close
+        });
+    }
+
+    @Test
+    void aChatThatMayNotBeStoredNamesItsCmidForTheResend() throws Exception {
+        try (FakeServer fake = loginThenChat(null)) {
+            Cli.Result r = Cli.run("chat", "--port", fake.port(), "--timeout", "0.3", "--id", "1", "--password", "p",
+                    "--to", "2", "--cmid", "c-7", "hi");
+            assertThat(r.exit()).isEqualTo(4);
+            assertThat(r.err()).isEqualTo("chatctl: no reply to chat within 0.3 s; resend with --cmid c-7 to store it "
+                    + "at most once\n");
+        }
+        try (FakeServer fake = loginThenChat("{\"msgid\":16,\"errno\":13,\"errmsg\":\"database unavailable, try again "
+                + "later\",\"seq\":2}")) {
+            Cli.Result r = Cli.run("groupchat", "--port", fake.port(), "--id", "1", "--password", "p", "5", "hi");
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.err()).matches("chatctl: groupchat failed: database unavailable, try again later \\(errno 13\\); "
+                    + "resend with --cmid [-0-9a-f]{36} to store it at most once\n");
+        }
+    }
+
     @Test
     void listenPingsAndKeepsThePongsToItself() throws Exception {
         CompletableFuture<String> secondLine = new CompletableFuture<>();

@@ -18,7 +18,7 @@ class ChatctlTest {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isZero();
         for (String c : new String[] {"register", "login", "chat", "addfriend", "creategroup", "addgroup",
-                "groupchat", "logout", "send", "listen", "shell"}) {
+                "groupchat", "logout", "sync", "history", "send", "listen", "shell"}) {
             assertThat(r.out()).containsPattern("(?m)^  " + c + " +\\S");
         }
         assertThat(r.out()).contains("--host=HOST", "--port=PORT", "--json", "--timeout=SECONDS", "Exit codes:");
@@ -32,6 +32,58 @@ class ChatctlTest {
                 "Default: 127.0.0.1", "Default: 6000", "Default: 10");
         assertThat(Cli.run("listen", "--help").out()).contains("--ping=SECONDS", "Default: 30");
         assertThat(Cli.run("send", "--help").out()).contains("--count=N", "Default: 1", "--wait=SECONDS");
+        assertThat(Cli.run("chat", "--help").out()).contains("--cmid=KEY", "idempotency key", "msgno");
+        assertThat(Cli.run("groupchat", "--help").out()).contains("--cmid=KEY");
+        Cli.Result sync = Cli.run("sync", "--help");
+        assertThat(sync.exit()).isZero();
+        assertThat(sync.out()).contains("\"ack\":true", "msgid 22", "--from-useq=N", "--from-gseq=GROUP=N", "--all",
+                "--limit=N", "Default: 100", "--no-ack", "--follow", "--count=N", "--ping=SECONDS", "--json");
+        Cli.Result history = Cli.run("history", "--help");
+        assertThat(history.exit()).isZero();
+        assertThat(history.out()).contains("msgid 24", "newest first", "--peer=ID", "--group=GROUPID", "--before=MSGNO",
+                "--limit=N", "Default: 50", "--pages=N", "--all");
+        assertThat(Cli.run("shell", "--help").out()).contains("--ack");
+    }
+
+    @Test
+    void badSyncHistoryAndCmidOptionsAreOneLineUsageErrors() {
+        String[] login = {"--id", "1", "--password", "x"};
+        assertUsage(Cli.run(with(login, "sync", "--all", "--from-useq", "1")),
+                "chatctl: --all cannot be combined with --from-useq or --from-gseq");
+        assertUsage(Cli.run(with(login, "sync", "--limit", "0")), "chatctl: --limit must be between 1 and 1000: 0");
+        assertUsage(Cli.run(with(login, "sync", "--from-useq", "-1")), "chatctl: --from-useq must be 0 or more: -1");
+        assertUsage(Cli.run(with(login, "sync", "--from-gseq", "0=3")),
+                "chatctl: --from-gseq needs a positive group id and a seq of 0 or more: 0=3");
+        assertThat(Cli.run(with(login, "sync", "--from-gseq", "x=3")).err()).startsWith("chatctl: Invalid value");
+        assertUsage(Cli.run(with(login, "sync", "--count", "0")), "chatctl: --count must be at least 1: 0");
+        assertThat(Cli.run(with(login, "history")).err()).startsWith("chatctl: Missing required argument")
+                .contains("--peer=ID", "--group=GROUPID").hasLineCount(2);
+        assertThat(Cli.run(with(login, "history", "--peer", "2", "--group", "3")).err())
+                .startsWith("chatctl: --peer=ID, --group=GROUPID are mutually exclusive").hasLineCount(2);
+        assertUsage(Cli.run(with(login, "history", "--peer", "0")), "chatctl: --peer must be a positive integer: 0");
+        assertUsage(Cli.run(with(login, "history", "--group", "2", "--limit", "1001")),
+                "chatctl: --limit must be between 1 and 1000: 1001");
+        assertUsage(Cli.run(with(login, "history", "--group", "2", "--pages", "2", "--all")),
+                "chatctl: --all cannot be combined with --pages");
+        assertUsage(Cli.run(with(login, "chat", "--to", "2", "--cmid", "k".repeat(65), "hi")),
+                "chatctl: --cmid must be 1 to 64 characters: 65");
+        assertUsage(Cli.run(with(login, "groupchat", "--cmid", "", "2", "hi")),
+                "chatctl: --cmid must be 1 to 64 characters: 0");
+    }
+
+    /** {@code command args... login...}. */
+    private static String[] with(String[] login, String command, String... args) {
+        String[] all = new String[1 + args.length + login.length];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        System.arraycopy(login, 0, all, 1 + args.length, login.length);
+        return all;
+    }
+
+    private static void assertUsage(Cli.Result r, String line) {
+        assertThat(r.exit()).as(r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).startsWith(line + "\n").hasLineCount(2);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,6 +17,10 @@ final class Cli {
     static final Duration WAIT = Duration.ofSeconds(10);
 
     record Result(int exit, String out, String err) {
+        /** The last word of each line of stdout (for tests whose messages are one word each). */
+        List<String> lastWords() {
+            return out.lines().map(l -> l.substring(l.lastIndexOf(' ') + 1)).toList();
+        }
     }
 
     /** A command running on its own thread. */

@@ -3,32 +3,20 @@ package dev.clusterchat.chatctl;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.clusterchat.chatctl.TestServer.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** listen: live and offline messages, --json, --count, and the server going away. */
 @Timeout(60)
 class ListenCommandTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
 
     private static Cli.Running listen(TestServer s, User u, String... more) {
         List<String> args = new ArrayList<>(List.of("listen", "--port", s.portArg(), "--id", u.idArg(),
@@ -38,28 +26,14 @@ class ListenCommandTest {
     }
 
     private static Cli.Result as(User u, String command, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--id";
-        all[1] = u.idArg();
-        all[2] = "--password";
-        all[3] = u.password();
-        System.arraycopy(args, 0, all, 4, args.length);
-        return server.run(command, all);
-    }
-
-    private static long group(User creator, User member) {
-        Cli.Result r = as(creator, "creategroup", "g" + creator.id());
-        Matcher m = Pattern.compile("created group (\\d+)").matcher(r.out());
-        assertThat(m.find()).as(r.out() + r.err()).isTrue();
-        assertThat(as(member, "addgroup", m.group(1)).exit()).isZero();
-        return Long.parseLong(m.group(1));
+        return server.as(u, command, args);
     }
 
     @Test
     void printsLiveChatAndGroupMessages() throws Exception {
         User alice = server.register("alice");
         User bob = server.register("bob");
-        long group = group(alice, bob);
+        long group = server.group(alice, bob);
         Cli.Running listener = listen(server, bob, "--count", "2");
         listener.err().awaitContains("listening as " + bob.name(), Cli.WAIT);
 

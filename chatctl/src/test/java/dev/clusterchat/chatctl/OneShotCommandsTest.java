@@ -4,10 +4,9 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.clusterchat.chatctl.TestServer.User;
 import dev.clusterchat.core.testsupport.ChatClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -19,26 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** register, login, addfriend, creategroup, addgroup, chat, groupchat, logout against an in-process server. */
 @Timeout(60)
 class OneShotCommandsTest {
-    private static TestServer server;
+    /** The server's storing time, as chat and groupchat print it. */
+    static final String STIME = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3}";
 
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
 
     private static Cli.Result as(User u, String command, String... args) {
-        String[] all = new String[args.length + 4];
-        all[0] = "--id";
-        all[1] = u.idArg();
-        all[2] = "--password";
-        all[3] = u.password();
-        System.arraycopy(args, 0, all, 4, args.length);
-        return server.run(command, all);
+        return server.as(u, command, args);
     }
 
     private static long createGroup(User u, String name) {
@@ -69,7 +56,7 @@ class OneShotCommandsTest {
 
             Cli.Result chat = as(alice, "chat", "--to", bob.idArg(), "hello", "bob:", "one");
             assertThat(chat.exit()).as(chat.err()).isZero();
-            assertThat(chat.out()).isEqualTo("sent to " + bob.id() + "\n");
+            assertThat(chat.out()).matches("sent to " + bob.id() + ": msgno \\d+, useq 1, stored " + STIME + "\n");
             JsonObject m = bobLive.next(o -> o.get("msgid").getAsInt() == 6);
             assertThat(m.get("id").getAsLong()).isEqualTo(alice.id());
             assertThat(m.get("name").getAsString()).isEqualTo(alice.name());
@@ -77,7 +64,8 @@ class OneShotCommandsTest {
 
             Cli.Result gchat = as(alice, "groupchat", Long.toString(group), "hi", "team");
             assertThat(gchat.exit()).as(gchat.err()).isZero();
-            assertThat(gchat.out()).isEqualTo("sent to group " + group + " (1 recipients)\n");
+            assertThat(gchat.out()).matches("sent to group " + group + " \\(1 recipients\\): msgno \\d+, gseq 1, stored "
+                    + STIME + "\n");
             JsonObject g = bobLive.next(o -> o.get("msgid").getAsInt() == 10);
             assertThat(g.get("groupid").getAsLong()).isEqualTo(group);
             assertThat(g.get("msg").getAsString()).isEqualTo("hi team");
@@ -111,6 +99,54 @@ class OneShotCommandsTest {
         assertThat(addfriend.out()).as("a one-shot prints what its login took off the server")
                 .containsPattern("(?m)^\\[.*] " + alice.name() + "\\(" + alice.id() + "\\) -> you: again$")
                 .endsWith("added friend " + alice.id() + " " + alice.name() + " (offline)\n");
+    }
+
+    @Test
+    void aResendWithTheSameCmidIsStoredOnceAndSaysDup() {
+        User alice = server.register("alice");
+        User bob = server.register("bob");
+        Cli.Result first = as(alice, "chat", "--to", bob.idArg(), "--cmid", "retry-1", "only once");
+        assertThat(first.exit()).as(first.err()).isZero();
+        Matcher stored = Pattern.compile("msgno (\\d+), useq 1, stored").matcher(first.out());
+        assertThat(stored.find()).as(first.out()).isTrue();
+        Cli.Result again = as(alice, "chat", "--to", bob.idArg(), "--cmid", "retry-1", "only once");
+        assertThat(again.exit()).as(again.err()).isZero();
+        assertThat(again.out()).as("the first send's place, marked as a resend")
+                .matches("sent to " + bob.id() + ": msgno " + stored.group(1) + ", useq 1, stored " + STIME
+                        + " \\(dup: this cmid was stored before, not again\\)\n");
+        Cli.Result other = as(alice, "chat", "--to", bob.idArg(), "second");
+        assertThat(other.out()).as("without --cmid each send gets a new key").contains(": msgno ", "useq 2,");
+
+        Cli.Result synced = as(bob, "sync");
+        assertThat(synced.out().lines()).extracting(l -> l.replaceAll("^\\[.*] ", ""))
+                .containsExactly(alice.name() + "(" + alice.id() + ") -> you: only once",
+                        alice.name() + "(" + alice.id() + ") -> you: second");
+
+        long group = server.group(alice, bob);
+        Cli.Result g1 = as(alice, "groupchat", "--cmid", "g-1", Long.toString(group), "hi");
+        Cli.Result g2 = as(alice, "groupchat", "--cmid", "g-1", Long.toString(group), "hi");
+        assertThat(g1.out()).doesNotContain("dup");
+        assertThat(g2.out()).endsWith("(dup: this cmid was stored before, not again)\n")
+                .startsWith(g1.out().substring(0, g1.out().indexOf(", stored")));
+    }
+
+    @Test
+    void jsonChatPrintsTheReplyFields() {
+        User alice = server.register("alice");
+        User bob = server.register("bob");
+        Cli.Result r = as(alice, "chat", "--json", "--to", bob.idArg(), "--cmid", "j-1", "hi");
+        assertThat(r.exit()).as(r.err()).isZero();
+        List<JsonObject> frames = r.out().lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();
+        JsonObject reply = frames.get(frames.size() - 1);
+        assertThat(reply.get("msgid").getAsInt()).isEqualTo(12);
+        assertThat(reply.get("msgno").getAsLong()).isPositive();
+        assertThat(reply.get("useq").getAsLong()).isEqualTo(1);
+        assertThat(reply.get("stime").getAsLong()).isPositive();
+        assertThat(reply.get("cmid").getAsString()).isEqualTo("j-1");
+        JsonObject dup = JsonParser.parseString(as(alice, "chat", "--json", "--to", bob.idArg(), "--cmid", "j-1", "hi")
+                .out().lines().reduce((a, b) -> b).orElseThrow()).getAsJsonObject();
+        assertThat(dup.get("dup").getAsBoolean()).isTrue();
+        assertThat(dup.get("msgno")).isEqualTo(reply.get("msgno"));
     }
 
     @Test

@@ -3,10 +3,9 @@ package dev.clusterchat.chatctl;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.clusterchat.chatctl.TestServer.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -15,17 +14,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** send: raw frames, seq matching, error replies. */
 @Timeout(60)
 class SendCommandTest {
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = new TestServer();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @RegisterExtension
+    static final TestServer server = new TestServer();
 
     private static List<JsonObject> frames(String out) {
         return out.lines().map(l -> JsonParser.parseString(l).getAsJsonObject()).toList();

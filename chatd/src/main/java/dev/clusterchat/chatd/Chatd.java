@@ -13,6 +13,7 @@ import dev.clusterchat.core.service.ChatServerConfig;
 import dev.clusterchat.core.service.PasswordHasher;
 import dev.clusterchat.core.store.ChatStore;
 import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.journal.JournalStore;
 import dev.clusterchat.core.store.jdbc.JdbcStore;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -28,14 +29,15 @@ import java.util.concurrent.CountDownLatch;
 import java.util.logging.Logger;
 
 /**
- * The chat server daemon: chatcore's {@link ChatServer} on an embedded H2 store by default, or on
+ * The chat server daemon: chatcore's {@link ChatServer} on the embedded store (H2 plus a message journal) by default, or on
  * any JDBC database. Runs until SIGINT/SIGTERM, then stops gracefully and exits 0.
  */
 @Command(name = "chatd", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
         description = {
                 "Cluster chat server, wire-compatible with the seed C++ chat client.",
                 "With no options it serves port 6000 on all interfaces, keeping its data in an",
-                "embedded H2 database under ./chatd-data (it survives restarts).",
+                "embedded store under ./chatd-data (H2 for users and groups, an append-only",
+                "journal for messages; it survives restarts).",
                 ""},
         footer = {"",
                 "Every option can also come from an environment variable CHATD_<OPTION>",
@@ -66,7 +68,7 @@ public final class Chatd implements Callable<Integer> {
     @Option(names = "--workers", paramLabel = "N", description = "Worker threads for handlers and database calls (default: ${DEFAULT-VALUE}).")
     int workers = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
 
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "chatd-data", description = "Directory of the embedded H2 database, used when --db is not given (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "chatd-data", description = "Directory of the embedded store (H2 database and message journal), used when --db is not given (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
     @Option(names = "--db", paramLabel = "JDBC-URL", description = "Database instead of the embedded one, e.g. jdbc:mariadb://127.0.0.1:3306/chat. The schema is created if missing.")
@@ -201,7 +203,7 @@ public final class Chatd implements Callable<Integer> {
             }
         }
         running = server;
-        LOG.info("chatd listening on " + host + ":" + server.port() + " with " + ioThreads + " I/O loops, store "
+        LOG.info("chatd listening on " + host + ":" + server.port() + " with " + ioThreads + " I/O loops on "
                 + describeStore() + (redis == null ? ", single node" : ", node '" + cluster.nodeId() + "' of the cluster at " + redis));
         if (admin != null) {
             LOG.info("chatd admin endpoint on http://" + adminHost + ":" + admin.port() + "/ (/health, /health/ready, /metrics)");
@@ -304,7 +306,7 @@ public final class Chatd implements Callable<Integer> {
     private ChatStore openStore() {
         try {
             if (dbUrl == null) {
-                return JdbcStore.embedded(dataDir);
+                return JournalStore.open(dataDir);
             }
             return JdbcStore.open(dbUrl, dbUser, dbPassword, dbPool);
         } catch (StoreException e) {
@@ -313,6 +315,6 @@ public final class Chatd implements Callable<Integer> {
     }
 
     private String describeStore() {
-        return dbUrl == null ? "embedded H2 in " + dataDir.toAbsolutePath() : dbUrl;
+        return dbUrl == null ? "the embedded store (H2 and a message journal) in " + dataDir.toAbsolutePath() : dbUrl;
     }
 }

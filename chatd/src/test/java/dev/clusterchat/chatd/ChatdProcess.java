@@ -17,11 +17,15 @@ final class ChatdProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final Map<String, String> env;
+    private final String[] args;
 
-    private ChatdProcess(Process process, Path log, int port) {
+    private ChatdProcess(Process process, Path log, int port, Map<String, String> env, String[] args) {
         this.process = process;
         this.log = log;
         this.port = port;
+        this.env = env;
+        this.args = args;
     }
 
     /** Starts {@code java -jar target/chatd.jar --port 0 --host 127.0.0.1 args...} and waits for its port. */
@@ -32,12 +36,25 @@ final class ChatdProcess implements AutoCloseable {
     /** As {@link #start(Path, String, String...)}, with these variables added to the child's environment. */
     static ChatdProcess start(Path logDir, String name, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
+        return start(logDir, name, 0, env, args);
+    }
+
+    /**
+     * Starts chatd again, after a {@link #kill9()}, with the same options on the same port; its
+     * output goes to {@code name}.log next to this one's.
+     */
+    ChatdProcess restart(String name) throws IOException, InterruptedException {
+        return start(log.getParent(), name, port, env, args);
+    }
+
+    private static ChatdProcess start(Path logDir, String name, int port, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
         Path jar = Path.of("target", "chatd.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("target/chatd.jar is missing: run the package phase first");
         }
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--host", "127.0.0.1", "--password-iterations", "1000"));
+                "-Xmx256m", "-jar", jar.toString(), "--port", String.valueOf(port), "--host", "127.0.0.1", "--password-iterations", "1000"));
         cmd.addAll(List.of(args));
         Path log = logDir.resolve(name + ".log");
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
@@ -47,7 +64,7 @@ final class ChatdProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             Matcher m = LISTENING.matcher(Files.readString(log));
             if (m.find()) {
-                return new ChatdProcess(p, log, Integer.parseInt(m.group(1)));
+                return new ChatdProcess(p, log, Integer.parseInt(m.group(1)), env, args);
             }
             if (!p.isAlive()) {
                 throw new IllegalStateException(name + " exited with " + p.exitValue() + ":\n" + Files.readString(log));

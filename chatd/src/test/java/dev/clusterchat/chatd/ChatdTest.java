@@ -173,7 +173,7 @@ class ChatdTest {
         cmd.setErr(new PrintWriter(new StringWriter(), true));
         assertThat(cmd.execute("--init-db", "--data-dir", dir.toString())).isZero();
         assertThat(cmd.execute("--init-db", "--data-dir", dir.toString())).as("idempotent").isZero();
-        assertThat(out.toString()).contains("schema applied to embedded H2 in");
+        assertThat(out.toString()).contains("schema applied to the embedded store (H2 and a message journal) in");
         assertThat(dir.resolve("chat.mv.db")).exists();
     }
 

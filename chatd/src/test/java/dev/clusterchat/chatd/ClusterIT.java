@@ -179,6 +179,11 @@ class ClusterIT {
         JsonArray off = r.getAsJsonArray("offlinemsg");
         List<String> texts = new ArrayList<>();
         off.forEach(e -> texts.add(e.getAsJsonObject().get("msg").getAsString()));
+        if (!texts.isEmpty() && texts.get(0).equals("before")) {
+            // bob's client does not acknowledge: node b recorded its deliveries once a second, and a
+            // kill -9 within that second makes the last ones come again (docs/PROTOCOL.md)
+            texts.remove(0);
+        }
         assertThat(texts).containsExactly("meanwhile 0", "meanwhile 1", "meanwhile 2", "meanwhile 3", "meanwhile 4");
         // and live again, through node a
         alice.request("{\"msgid\":6,\"toid\":" + bobId + ",\"msg\":\"after\"}", MsgId.ONE_CHAT_ACK);

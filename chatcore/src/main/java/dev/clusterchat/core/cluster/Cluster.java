@@ -53,6 +53,22 @@ public interface Cluster extends AutoCloseable {
      */
     boolean publish(String nodeId, List<Long> userIds, String message);
 
+    /** A message for some users held by one node, as {@link #publishAll} takes it. */
+    record Delivery(List<Long> userIds, String message) {
+    }
+
+    /**
+     * Sends messages to users held by another node, in this order, in as few round trips as the
+     * backend allows (Redis: one); true if that node received them, false if it is gone.
+     */
+    default boolean publishAll(String nodeId, List<Delivery> deliveries) {
+        boolean received = true;
+        for (Delivery d : deliveries) {
+            received &= publish(nodeId, d.userIds(), d.message());
+        }
+        return received;
+    }
+
     /** Asks the node holding the user to send its offline messages live. */
     void requestSync(String nodeId, long userId);
 

@@ -14,7 +14,9 @@ import redis.clients.jedis.Protocol;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.exceptions.JedisNoScriptException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.resps.ScanResult;
 
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -178,6 +180,7 @@ public final class RedisCluster implements Cluster {
     @Override
     public void start(Inbound in) {
         this.inbound = in;
+        call("forget users an earlier run of this node left", this::forgetEarlierRun);
         call("register this node", () -> redis.set(nodeKey(config.nodeId()), String.valueOf(System.currentTimeMillis()),
                 SetParams.setParams().px(config.nodeTtl().toMillis())));
         long every = config.heartbeat().toMillis();
@@ -185,6 +188,33 @@ public final class RedisCluster implements Cluster {
         subscriberThread = new Thread(this::subscribeForever, "chat-cluster-subscriber");
         subscriberThread.setDaemon(true);
         subscriberThread.start();
+    }
+
+    /**
+     * Releases every user the presence hash gives to this node id: a node that starts holds nobody
+     * yet, and entries an earlier run under the same id left (it was killed, and restarted within
+     * or after the liveness TTL) would otherwise come back to life with the new liveness key and
+     * keep those users from logging in anywhere else. Each release is conditional (another node
+     * may claim the user meanwhile). Returns how many were released.
+     */
+    private Integer forgetEarlierRun() {
+        int released = 0;
+        ScanParams params = new ScanParams().count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<Map.Entry<String, String>> page = redis.hscan(presenceKey, cursor, params);
+            for (Map.Entry<String, String> e : page.getResult()) {
+                if (config.nodeId().equals(e.getValue())) {
+                    releaseScript.run(List.of(presenceKey), List.of(e.getKey(), config.nodeId()));
+                    released++;
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+        if (released > 0) {
+            LOG.info("released " + released + " users an earlier run of node " + config.nodeId() + " left behind");
+        }
+        return released;
     }
 
     /**
@@ -292,13 +322,18 @@ public final class RedisCluster implements Cluster {
         public void onMessage(String channel, String message) {
             try {
                 JsonObject env = JsonParser.parseString(message).getAsJsonObject();
-                JsonArray to = env.getAsJsonArray("to");
-                List<Long> ids = new ArrayList<>(to.size());
-                for (JsonElement e : to) {
-                    ids.add(e.getAsLong());
-                }
+                List<Long> ids = env.has("to") ? ids(env.getAsJsonArray("to")) : List.of();
                 String type = env.get("t").getAsString();
-                if ("m".equals(type)) {
+                if ("b".equals(type)) {
+                    for (JsonElement d : env.getAsJsonArray("ms")) {
+                        try { // one malformed delivery does not cost the rest of the batch
+                            JsonObject delivery = d.getAsJsonObject();
+                            inbound.deliver(ids(delivery.getAsJsonArray("to")), delivery.get("m").getAsString());
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "bad delivery in a batch on " + channel + ": " + d, e);
+                        }
+                    }
+                } else if ("m".equals(type)) {
                     inbound.deliver(ids, env.get("m").getAsString());
                 } else if ("s".equals(type)) {
                     ids.forEach(inbound::syncOffline);
@@ -375,11 +410,45 @@ public final class RedisCluster implements Cluster {
         userIds.forEach(to::add);
         env.add("to", to);
         env.addProperty("m", message);
+        return send(nodeId, env);
+    }
+
+    /** Publishes an envelope to a node's channel (never repeated: it could arrive twice); false if nobody listens. */
+    private boolean send(String nodeId, JsonObject env) {
         long receivers = call("publish to node " + nodeId, false, () -> redis.publish(channelPrefix + nodeId, env.toString()));
         if (receivers == 0) {
             presence.forgetNode(nodeId);
         }
         return receivers > 0;
+    }
+
+    /** One PUBLISH of envelope {"t":"b","ms":[{"to":[ids],"m":message}, ...]}, delivered in order. */
+    @Override
+    public boolean publishAll(String nodeId, List<Delivery> deliveries) {
+        if (deliveries.size() == 1) {
+            return publish(nodeId, deliveries.get(0).userIds(), deliveries.get(0).message());
+        }
+        JsonArray ms = new JsonArray(deliveries.size());
+        for (Delivery d : deliveries) {
+            JsonObject one = new JsonObject();
+            JsonArray to = new JsonArray(d.userIds().size());
+            d.userIds().forEach(to::add);
+            one.add("to", to);
+            one.addProperty("m", d.message());
+            ms.add(one);
+        }
+        JsonObject env = new JsonObject();
+        env.addProperty("t", "b");
+        env.add("ms", ms);
+        return send(nodeId, env);
+    }
+
+    private static List<Long> ids(JsonArray to) {
+        List<Long> ids = new ArrayList<>(to.size());
+        for (JsonElement e : to) {
+            ids.add(e.getAsLong());
+        }
+        return ids;
     }
 
     @Override

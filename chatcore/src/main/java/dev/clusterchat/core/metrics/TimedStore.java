@@ -1,16 +1,19 @@
 package dev.clusterchat.core.metrics;
 
+import dev.clusterchat.core.store.Appended;
 import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.Cursor;
 import dev.clusterchat.core.store.Group;
 import dev.clusterchat.core.store.GroupWithMembers;
 import dev.clusterchat.core.store.NameTakenException;
+import dev.clusterchat.core.store.NewMessage;
 import dev.clusterchat.core.store.PasswordHash;
 import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.StoredMessage;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.UserRecord;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,8 +38,14 @@ public final class TimedStore implements ChatStore {
     private final Op isMember = op("isMember");
     private final Op groupMemberIds = op("groupMemberIds");
     private final Op groupsOf = op("groupsOf");
-    private final Op storeOffline = op("storeOffline");
-    private final Op takeOffline = op("takeOffline");
+    private final Op append = op("append");
+    private final Op inbox = op("inbox");
+    private final Op groupMessages = op("groupMessages");
+    private final Op cursors = op("cursors");
+    private final Op ack = op("ack");
+    private final Op rewind = op("rewind");
+    private final Op conversation = op("conversation");
+    private final Op groupHistory = op("groupHistory");
     private final Op check = op("check");
 
     /** One operation's figures. */
@@ -135,13 +144,43 @@ public final class TimedStore implements ChatStore {
     }
 
     @Override
-    public void storeOffline(Collection<Long> userIds, String message) {
-        timed(storeOffline, () -> inner.storeOffline(userIds, message));
+    public List<Appended> append(List<NewMessage> messages) {
+        return timed(append, () -> inner.append(messages));
     }
 
     @Override
-    public List<String> takeOffline(long userId) {
-        return timed(takeOffline, () -> inner.takeOffline(userId));
+    public List<StoredMessage> inbox(long userId, long afterSeq, int limit) {
+        return timed(inbox, () -> inner.inbox(userId, afterSeq, limit));
+    }
+
+    @Override
+    public List<StoredMessage> groupMessages(long groupId, long afterSeq, int limit) {
+        return timed(groupMessages, () -> inner.groupMessages(groupId, afterSeq, limit));
+    }
+
+    @Override
+    public List<Cursor> cursors(long userId) {
+        return timed(cursors, () -> inner.cursors(userId));
+    }
+
+    @Override
+    public void ack(long userId, long timeline, long seq) {
+        timed(ack, () -> inner.ack(userId, timeline, seq));
+    }
+
+    @Override
+    public void rewind(long userId, long timeline, long seq) {
+        timed(rewind, () -> inner.rewind(userId, timeline, seq));
+    }
+
+    @Override
+    public List<StoredMessage> conversation(long a, long b, long beforeMsgno, int limit) {
+        return timed(conversation, () -> inner.conversation(a, b, beforeMsgno, limit));
+    }
+
+    @Override
+    public List<StoredMessage> groupHistory(long groupId, long beforeMsgno, int limit) {
+        return timed(groupHistory, () -> inner.groupHistory(groupId, beforeMsgno, limit));
     }
 
     @Override

@@ -64,6 +64,10 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
      * middle of a frame (a slow reader), so a close can give back whole frames ({@link FrameHandler#onUnsent}).
      */
     private byte[] headWritten;
+    /** Output bytes queued since the connection opened (each frame with its terminator). */
+    private long queuedBytes;
+    /** Output bytes the socket has taken since the connection opened; read by other threads. */
+    private volatile long writtenBytes;
     private Object attachment;
     /** Set once, on the loop thread, when the close begins. */
     private volatile CloseReason closeReason;
@@ -125,6 +129,11 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         return state == OPEN;
     }
 
+    /** Thread-safe: true once the socket is closed (a closing connection may still flush output until then). */
+    public boolean isClosed() {
+        return state == CLOSED;
+    }
+
     /**
      * Thread-safe: whether this peer speaks the legacy dialect (its frames end in NUL). Replies then
      * end in NUL too.
@@ -154,6 +163,28 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         return o == null ? 0 : o.readableBytes();
     }
 
+    /**
+     * Loop thread only: output bytes queued since the connection opened, so the frame just sent on
+     * this thread ends at this offset of the output stream. With {@link #writtenOutputBytes()} it
+     * tells whether a given frame has left:
+     * <pre>
+     *   output stream: | taken by the socket | pending (pendingOutputBytes) |
+     *                  0            writtenOutputBytes            queuedOutputBytes
+     * </pre>
+     */
+    public long queuedOutputBytes() {
+        return queuedBytes;
+    }
+
+    /**
+     * Thread-safe: output bytes the socket has taken since the connection opened (the kernel has
+     * them; the peer may not have read them yet). Final once the connection is closed: what was
+     * pending then was dropped.
+     */
+    public long writtenOutputBytes() {
+        return writtenBytes;
+    }
+
     /** Thread-safe: sends one frame, ended by LF, or by NUL for a legacy peer. Dropped once closing. */
     public void send(String frame) {
         sendEncoded(frame.getBytes(StandardCharsets.UTF_8));
@@ -181,6 +212,7 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         }
         output.append(frame);
         output.append(legacy ? NUL : LF);
+        queuedBytes += frame.length + 1;
         scheduleFlush();
         int pending = output.readableBytes();
         if (pending > config.highWaterMark() && !highWaterFired) {
@@ -498,6 +530,9 @@ public final class Connection implements EventLoop.Handler, FrameDecoder.Sink {
         Buffer out = output;
         if (out != null && !out.isEmpty()) {
             int written = out.writeTo(channel);
+            if (written > 0) {
+                writtenBytes += written; // only this thread writes it
+            }
             if (!out.isEmpty()) {
                 headWritten = UnsentFrames.headAfterWrite(headWritten, out, written);
                 if ((key.interestOps() & SelectionKey.OP_WRITE) == 0) {

@@ -83,6 +83,78 @@ public final class Fields {
         return s;
     }
 
+    /** An optional whole number in [min, max]; absent or null gives {@code fallback}. */
+    public static long optionalNumber(JsonObject o, String field, long min, long max, long fallback) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return fallback;
+        }
+        long v = number(e, field);
+        if (v < min || v > max) {
+            throw new ChatException(Errno.INVALID_REQUEST, "field '" + field + "' must be between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    /** An optional boolean; absent or null gives false. */
+    public static boolean flag(JsonObject o, String field) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return false;
+        }
+        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+            throw wrong(field, "true or false");
+        }
+        return e.getAsBoolean();
+    }
+
+    /**
+     * An optional object mapping ids to whole numbers &ge; 0, such as {@code {"7":12,"9":0}}, in the
+     * object's order; absent or null gives an empty map. At most {@code maxEntries} entries.
+     */
+    public static java.util.Map<Long, Long> idMap(JsonObject o, String field, int maxEntries) {
+        JsonElement e = o.get(field);
+        if (e == null || e.isJsonNull()) {
+            return java.util.Map.of();
+        }
+        if (!e.isJsonObject()) {
+            throw wrong(field, "an object of id: number");
+        }
+        JsonObject m = e.getAsJsonObject();
+        if (m.size() > maxEntries) {
+            throw new ChatException(Errno.INVALID_REQUEST, "field '" + field + "' has more than " + maxEntries + " entries");
+        }
+        java.util.Map<Long, Long> out = new java.util.LinkedHashMap<>();
+        for (java.util.Map.Entry<String, JsonElement> entry : m.entrySet()) {
+            long id;
+            try {
+                id = Long.parseLong(entry.getKey());
+            } catch (NumberFormatException ex) {
+                throw wrong(field, "an object whose keys are ids");
+            }
+            long v = number(entry.getValue(), field);
+            if (id <= 0 || v < 0) {
+                throw wrong(field, "an object of positive ids to numbers >= 0");
+            }
+            out.put(id, v);
+        }
+        return out;
+    }
+
+    private static long number(JsonElement e, String field) {
+        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) {
+            try {
+                java.math.BigDecimal d = e.getAsBigDecimal();
+                if (d.stripTrailingZeros().scale() <= 0 && d.abs().compareTo(MAX_SAFE) <= 0) {
+                    return d.longValueExact();
+                }
+            } catch (NumberFormatException | ArithmeticException ignored) {
+                // falls through to the error
+            }
+        }
+        throw wrong(field, "a whole number");
+    }
+
     /** A name: {@link #text} plus no control characters and no leading or trailing blanks. */
     public static String name(JsonObject o, String field, int maxLength) {
         String s = text(o, field, maxLength);

@@ -2,7 +2,7 @@ package dev.clusterchat.core.proto;
 
 /**
  * Message type numbers. 1 to 10 are the seed protocol's and never change; 11 and up are this
- * project's (replies the seed never sent, errors, heartbeat). See docs/PROTOCOL.md.
+ * project's (replies the seed never sent, errors, heartbeat, reliable delivery). See docs/PROTOCOL.md.
  */
 public final class MsgId {
     public static final int LOGIN = 1;
@@ -26,6 +26,15 @@ public final class MsgId {
     public static final int ERROR = 17;
     public static final int PING = 18;
     public static final int PONG = 19;
+    /** Fetch undelivered messages after given positions (reliable delivery). */
+    public static final int SYNC = 20;
+    public static final int SYNC_ACK = 21;
+    /** Acknowledge delivery up to given positions. */
+    public static final int DELIVERED = 22;
+    public static final int DELIVERED_ACK = 23;
+    /** Past messages of a conversation or a group. */
+    public static final int HISTORY = 24;
+    public static final int HISTORY_ACK = 25;
 
     private MsgId() {
     }
@@ -42,6 +51,9 @@ public final class MsgId {
             case ADD_GROUP -> ADD_GROUP_ACK;
             case GROUP_CHAT -> GROUP_CHAT_ACK;
             case PING -> PONG;
+            case SYNC -> SYNC_ACK;
+            case DELIVERED -> DELIVERED_ACK;
+            case HISTORY -> HISTORY_ACK;
             default -> ERROR;
         };
     }

@@ -16,7 +16,7 @@ import java.time.format.DateTimeFormatter;
 record ChatContext(ChatStore store, LocalSessions sessions, UserLocks locks, Deliverer deliverer,
                    PasswordHasher hasher, ChatLimits limits, Cluster cluster, java.util.concurrent.Executor workers,
                    Set<Long> pendingReleases, LoginThrottle loginThrottle, Telemetry telemetry,
-                   KnownUsers knownUsers) {
+                   KnownUsers knownUsers, MessageLog log, AutoAcks autoAcks, int maxPageBytes) {
     private static final Logger LOG = Logger.getLogger(ChatContext.class.getName());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 

@@ -48,6 +48,8 @@ public final class ChatServer {
     private final TcpServer tcp;
     private final Cluster cluster;
     private final Deliverer deliverer;
+    private final MessageLog log;
+    private final AutoAcks autoAcks;
     private final ChatContext ctx;
     private final java.util.Set<Long> pendingReleases = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.ScheduledExecutorService retries =
@@ -67,18 +69,22 @@ public final class ChatServer {
                 new LinkedBlockingQueue<>(), namedThreads("chat-worker"));
         UserLocks locks = new UserLocks(1024);
         PasswordHasher hasher = new PasswordHasher(config.passwordIterations());
-        Deliverer deliverer = new Deliverer(this.store, sessions, locks, workers, cluster, metrics);
+        Deliverer deliverer = new Deliverer(this.store, sessions, workers, cluster, metrics);
         this.deliverer = deliverer;
+        this.log = new MessageLog(this.store, 512, 65_536);
+        this.autoAcks = new AutoAcks(this.store);
+        int maxPageBytes = Math.min(1 << 20, config.net().highWaterMark() / 4);
         Telemetry telemetry = new Telemetry(metrics, config.connectionLogLevel());
         ChatContext ctx = new ChatContext(this.store, sessions, locks, deliverer, hasher, config.limits(), cluster, workers,
-                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime), telemetry, new KnownUsers());
+                pendingReleases, new LoginThrottle(config.abuse(), System::nanoTime), telemetry, new KnownUsers(), log,
+                autoAcks, maxPageBytes);
         this.ctx = ctx;
         Dispatcher dispatcher = Dispatcher.builder(workers)
                 .maxQueuedPerConnection(config.maxQueuedPerConnection())
                 .abuseLimits(config.abuse())
                 .trustedProxies(config.trustedProxies())
                 .telemetry(telemetry)
-                .route(MsgId.LOGIN, new LoginHandler(ctx, Math.min(1 << 20, config.net().highWaterMark() / 4)), false)
+                .route(MsgId.LOGIN, new LoginHandler(ctx, maxPageBytes), false)
                 .route(MsgId.REG, new RegisterHandler(ctx), false)
                 .route(MsgId.LOGOUT, new LogoutHandler(ctx), true)
                 .route(MsgId.ONE_CHAT, new OneChatHandler(ctx), true)
@@ -86,10 +92,11 @@ public final class ChatServer {
                 .route(MsgId.CREATE_GROUP, new CreateGroupHandler(ctx), true)
                 .route(MsgId.ADD_GROUP, new JoinGroupHandler(ctx), true)
                 .route(MsgId.GROUP_CHAT, new GroupChatHandler(ctx), true)
+                .route(MsgId.SYNC, new SyncHandler(ctx), true)
+                .route(MsgId.DELIVERED, new DeliveredHandler(ctx), true)
+                .route(MsgId.HISTORY, new HistoryHandler(ctx), true)
                 .route(MsgId.PING, ChatServer::pong, false, Dispatcher.Mode.LOOP)
                 .onDisconnect(session -> LogoutHandler.logout(ctx, session))
-                .onStrayMessages((user, frames) -> workers.execute(() -> frames.forEach(f ->
-                        deliverer.deliverAfterAck(List.of(user), Deliverer.Outgoing.of(new String(f, java.nio.charset.StandardCharsets.UTF_8))))))
                 .build();
         this.tcp = new TcpServer(config.net(), dispatcher);
     }
@@ -116,13 +123,20 @@ public final class ChatServer {
             retries.shutdownNow();
             throw e;
         }
-        retries.scheduleWithFixedDelay(() -> workers.execute(deliverer::retryPending), 1, 1, TimeUnit.SECONDS);
+        log.start();
+        retries.scheduleWithFixedDelay(() -> workers.execute(autoAcks::flush), 1, 1, TimeUnit.SECONDS);
+        // recipients nobody could locate (a Redis timeout, say, with the heartbeat fine): their nodes are asked to sync
+        retries.scheduleWithFixedDelay(() -> {
+            if (cluster.healthy()) { // while it is not, the recovery does it
+                workers.execute(deliverer::syncUnlocated);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
         return this;
     }
 
-    /** Thread-safe: acknowledged messages waiting for the database to come back. */
-    public int pendingRetries() {
-        return deliverer.pendingRetries();
+    /** Thread-safe: chat messages waiting to be committed. */
+    public int commitQueue() {
+        return log.waiting();
     }
 
     public Cluster cluster() {
@@ -138,12 +152,12 @@ public final class ChatServer {
 
         @Override
         public void deliver(List<Long> userIds, String message) {
-            inOrder.submit(() -> deliverer.deliverHere(userIds, Deliverer.Outgoing.of(message)));
+            inOrder.submit(() -> deliverer.deliverHere(userIds, message));
         }
 
         @Override
         public void syncOffline(long userId) {
-            inOrder.submit(() -> deliverer.syncOffline(userId));
+            inOrder.submit(() -> deliverer.sync(userId));
         }
 
         /**
@@ -173,7 +187,7 @@ public final class ChatServer {
                     }
                     continue;
                 }
-                deliverer.syncOffline(id);
+                deliverer.sync(id);
             }
             deliverer.syncUnlocated();
         }
@@ -211,8 +225,8 @@ public final class ChatServer {
                 .sample(tcp.rejectedCount());
         metrics.addTo(b);
         b.gauge("chat_users_online", "Users logged in on this node.").sample(sessions.size());
-        b.gauge("chat_retry_queue_messages", "Acknowledged messages waiting in memory for the store to come back.")
-                .sample(pendingRetries());
+        b.gauge("chat_commit_queue_messages", "Chat messages waiting to be committed to the store.")
+                .sample(commitQueue());
         MetricsSnapshot.FamilyBuilder lag = b.gauge("chat_event_loop_lag_seconds",
                 "How late each event loop ran its last timer probe (one every 250 ms).");
         MetricsSnapshot.FamilyBuilder maxLag = b.gauge("chat_event_loop_lag_max_seconds",
@@ -247,17 +261,19 @@ public final class ChatServer {
 
     /**
      * Graceful stop: stop accepting, flush and close every connection (which logs its user out),
-     * finish queued work, stop the workers. Idempotent.
+     * finish queued work, stop the workers, record the last deliveries. Idempotent.
      */
     public void stop(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             tcp.stop(timeout);
+            log.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             workers.shutdown();
             if (!workers.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 LOG.warning("workers still busy after " + timeout + "; interrupting them");
                 workers.shutdownNow();
             }
+            autoAcks.flush(); // what left after its user did, now that every connection is closed
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             workers.shutdownNow();

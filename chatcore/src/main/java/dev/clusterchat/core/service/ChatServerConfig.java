@@ -14,7 +14,8 @@ import java.util.logging.Level;
  * @param net                    listening address, loops and per-connection limits
  * @param workerThreads          threads that run handlers and store calls (never the loops)
  * @param passwordIterations     PBKDF2 cost of new password hashes
- * @param maxQueuedPerConnection requests one connection may have waiting before it gets BUSY
+ * @param maxQueuedPerConnection requests one connection may have waiting (queued, or unanswered until their
+ *                               message is committed) before it gets BUSY
  * @param limits                 protocol field limits
  * @param abuse                  request rate, login throttling and login timeout
  * @param connectionLogLevel     level of the one log line per connection event (opened, logged in,
@@ -51,6 +52,10 @@ public record ChatServerConfig(ServerConfig net, int workerThreads, int password
 
     public ChatServerConfig withPasswordIterations(int n) {
         return new ChatServerConfig(net, workerThreads, n, maxQueuedPerConnection, limits, abuse, connectionLogLevel, trustedProxies);
+    }
+
+    public ChatServerConfig withMaxQueuedPerConnection(int n) {
+        return new ChatServerConfig(net, workerThreads, passwordIterations, n, limits, abuse, connectionLogLevel, trustedProxies);
     }
 
     public ChatServerConfig withLimits(ChatLimits l) {

@@ -22,6 +22,7 @@ final class CreateGroupHandler implements MessageHandler {
         long id;
         try {
             id = ctx.store().createGroup(name, desc, self);
+            ctx.deliverer().sync(self); // the outbox learns the new group
         } catch (NameTakenException e) {
             throw new ChatException(Errno.NAME_TAKEN, "group name '" + name + "' is already taken");
         }

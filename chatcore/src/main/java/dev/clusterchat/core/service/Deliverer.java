@@ -1,254 +1,292 @@
 package dev.clusterchat.core.service;
 
-import com.google.gson.JsonObject;
 import dev.clusterchat.core.cluster.Cluster;
 import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.metrics.ChatMetrics;
 import dev.clusterchat.core.net.EventLoop;
 import dev.clusterchat.core.store.ChatStore;
-import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.Cursor;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executor;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Gets a chat message to its recipients: live to those logged in on this node (encoded once,
- * handed once to each loop that owns recipients), one publish per other node that holds
- * recipients, stored for everyone else. A recipient that disappears between lookup and write is
- * routed again, and a node that is gone gets nothing: its share is stored. No path drops a message.
+ * Tells a stored message's recipients about it: those logged in here through their outbox (on
+ * their loop), those on other nodes with one publish per node. The message is already in the store,
+ * so nothing here can lose it: a recipient that is offline, moving between nodes, or on a node
+ * that is gone gets it from the store at its next login, or when its node is asked to sync it.
  *
- * <p>Thread-safe. Call from worker threads (it may store or talk to Redis, which block).
+ * <p>Thread-safe. {@link #notify} does not block: messages for other nodes wait in one queue that a
+ * worker drains in order, a batch at a time (one look-up of the recipients, one publish per node
+ * for the whole batch); the rest runs on worker threads.
  */
 final class Deliverer {
     private static final Logger LOG = Logger.getLogger(Deliverer.class.getName());
 
     private final ChatStore store;
     private final LocalSessions sessions;
-    private final UserLocks locks;
-    private final Executor workers;
     private final Cluster cluster;
     private final ChatMetrics metrics;
-    /** Users whose messages were stored while the cluster could not tell where they were. */
-    private final java.util.Set<Long> unlocated = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The most messages one publish carries. */
+    static final int MAX_BATCH = 256;
+    /** The most messages waiting for other nodes (Redis slow); past it, their nodes are asked to sync. */
+    static final int MAX_QUEUED = 65_536;
+    /** The most bytes of encoded messages waiting for other nodes; past it, the same. */
+    static final long MAX_QUEUED_BYTES = 64L << 20;
 
-    Deliverer(ChatStore store, LocalSessions sessions, UserLocks locks, Executor workers, Cluster cluster,
-              ChatMetrics metrics) {
-        this.metrics = metrics;
+    /** Messages for users not here, in the order they were stored; drained by one worker at a time. */
+    private final ConcurrentLinkedQueue<Remote> remote = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    /** Recipients of messages that found the queue full: their nodes are asked to sync them instead. */
+    private final Set<Long> overflow = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final Executor workers;
+
+    private record Remote(List<Long> users, Messages.Outgoing message) {
+    }
+    /** Users told nothing because the cluster could not say where they were. */
+    private final Set<Long> unlocated = ConcurrentHashMap.newKeySet();
+
+    Deliverer(ChatStore store, LocalSessions sessions, Executor workers, Cluster cluster, ChatMetrics metrics) {
         this.store = store;
         this.sessions = sessions;
-        this.locks = locks;
-        this.workers = workers;
         this.cluster = cluster;
+        this.metrics = metrics;
+        this.workers = workers;
     }
 
-    /** A message stays the same object whether delivered live or at the next login. */
-    record Outgoing(String json, byte[] frame) {
-        static Outgoing of(JsonObject message) {
-            return of(message.toString());
+    /**
+     * Any thread, never blocks: a stored message goes to its recipients (and to {@code sender}'s own
+     * outbox, which only moves its position: pass 0 for none).
+     */
+    void notify(Collection<Long> recipients, long sender, Messages.Outgoing m) {
+        Map<EventLoop, List<Outbox>> byLoop = new HashMap<>(4);
+        if (sender != 0) {
+            addLocal(byLoop, sender);
         }
-
-        static Outgoing of(String json) {
-            return new Outgoing(json, json.getBytes(StandardCharsets.UTF_8));
+        List<Long> absent = null;
+        int live = 0;
+        for (long to : recipients) {
+            if (addLocal(byLoop, to)) {
+                live++;
+            } else {
+                if (absent == null) {
+                    absent = new ArrayList<>();
+                }
+                absent.add(to);
+            }
+        }
+        offer(byLoop, m);
+        metrics.deliveredLive(live);
+        if (absent != null) {
+            boolean fits = queued.incrementAndGet() <= MAX_QUEUED;
+            fits &= queuedBytes.addAndGet(m.frame().length) <= MAX_QUEUED_BYTES;
+            if (fits) {
+                remote.add(new Remote(absent, m));
+            } else {
+                queued.decrementAndGet();
+                queuedBytes.addAndGet(-m.frame().length);
+                overflow.addAll(absent); // stored already: their node reads it when asked to sync
+            }
+            if (draining.compareAndSet(false, true)) {
+                workers.execute(this::drainRemote);
+            }
         }
     }
 
     /**
-     * Delivers to each recipient (the caller excludes the sender), on any node. If storing fails
-     * (database down) before anyone got the message, the failure propagates and the sender gets an
-     * error; once some recipients have it, the rest is kept for retry instead, so a sender's retry
-     * cannot duplicate it.
+     * Adds the user's outbox on this node to its loop's list (one task per loop, not per recipient:
+     * muduo's fan-out); false if the user is not logged in here.
      */
-    void deliver(Collection<Long> recipients, Outgoing message) {
-        List<Long> absent = deliverLocal(recipients, message);
-        if (absent.isEmpty()) {
-            return;
+    private boolean addLocal(Map<EventLoop, List<Outbox>> byLoop, long userId) {
+        Session s = sessions.get(userId);
+        Outbox o = s == null ? null : s.outbox();
+        if (o == null || o.userId() != userId || !s.connection().isOpen()) {
+            return false;
         }
-        boolean someoneHasIt = absent.size() < recipients.size();
-        Map<Long, String> remote;
-        try {
-            remote = cluster.locateRemote(absent);
-        } catch (ClusterUnavailableException e) {
-            LOG.fine("cannot locate remote recipients, storing: " + e.getMessage());
-            remote = Map.of();
-            unlocated.addAll(absent); // once the cluster is back, those online elsewhere are told to sync
-        }
-        List<Long> toStore = new ArrayList<>();
-        Map<String, List<Long>> byNode = new HashMap<>();
-        for (long to : absent) {
-            String node = remote.get(to);
-            if (node == null) {
-                toStore.add(to);
-            } else {
-                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add(to);
+        byLoop.computeIfAbsent(s.connection().loop(), l -> new ArrayList<>()).add(o);
+        return true;
+    }
+
+    /** Hands the message to each loop once, for all of its outboxes. */
+    private static void offer(Map<EventLoop, List<Outbox>> byLoop, Messages.Outgoing m) {
+        byLoop.forEach((loop, outboxes) -> loop.execute(() -> {
+            for (Outbox o : outboxes) {
+                try {
+                    o.offer(m);
+                } catch (RuntimeException e) { // one outbox's trouble stays its own
+                    LOG.log(Level.WARNING, "offering a message to user " + o.userId() + " failed", e);
+                }
+            }
+        }));
+    }
+
+    /**
+     * Worker: publishes what waits for other nodes, a batch at a time, until nothing waits; after
+     * each batch, the recipients that found the queue full have their nodes asked to sync. Nothing
+     * it meets ends it with the flag still up: a batch whose publishing failed unexpectedly goes
+     * the overflow's way (its recipients' nodes are asked to sync).
+     */
+    private void drainRemote() {
+        while (true) {
+            List<Remote> batch = new ArrayList<>();
+            for (Remote r; batch.size() < MAX_BATCH && (r = remote.poll()) != null; ) {
+                queued.decrementAndGet();
+                queuedBytes.addAndGet(-r.message().frame().length);
+                batch.add(r);
+            }
+            if (!batch.isEmpty()) {
+                try {
+                    publish(batch);
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "publishing to other nodes failed; their nodes will be asked to sync", t);
+                    batch.forEach(r -> overflow.addAll(r.users()));
+                }
+            }
+            if (!overflow.isEmpty()) {
+                List<Long> users = new ArrayList<>(overflow);
+                overflow.removeAll(users);
+                try {
+                    askToSync(users);
+                } catch (Throwable t) {
+                    LOG.log(Level.WARNING, "asking other nodes to sync failed; again when the cluster recovers", t);
+                    unlocated.addAll(users);
+                }
+            }
+            if (!batch.isEmpty()) {
+                continue;
+            }
+            draining.set(false);
+            // a message queued after the poll and before the flag went down: take it, unless another worker did
+            if (remote.isEmpty() && overflow.isEmpty() || !draining.compareAndSet(false, true)) {
+                return;
             }
         }
-        byNode.forEach((node, users) -> {
+    }
+
+    /**
+     * Drainer: one look-up of every recipient in the batch, then one publish per node holding some,
+     * carrying their messages in order; the others read theirs from the store at login.
+     */
+    private void publish(List<Remote> batch) {
+        Set<Long> users = new LinkedHashSet<>();
+        int recipients = 0;
+        for (Remote r : batch) {
+            users.addAll(r.users());
+            recipients += r.users().size();
+        }
+        Map<Long, String> where;
+        try {
+            where = cluster.locateRemote(users);
+        } catch (ClusterUnavailableException e) {
+            LOG.fine("cannot locate recipients: " + e.getMessage());
+            unlocated.addAll(users); // once the cluster is back, those online elsewhere are told to sync
+            metrics.stored(recipients);
+            return;
+        }
+        Map<String, List<Cluster.Delivery>> byNode = new LinkedHashMap<>();
+        int offline = 0;
+        for (Remote r : batch) {
+            Map<String, List<Long>> nodes = new LinkedHashMap<>();
+            for (long user : r.users()) {
+                String node = where.get(user);
+                if (node == null) {
+                    offline++;
+                } else {
+                    nodes.computeIfAbsent(node, n -> new ArrayList<>()).add(user);
+                }
+            }
+            nodes.forEach((node, ids) -> byNode.computeIfAbsent(node, n -> new ArrayList<>())
+                    .add(new Cluster.Delivery(ids, r.message().json())));
+        }
+        for (Map.Entry<String, List<Cluster.Delivery>> e : byNode.entrySet()) {
+            int count = e.getValue().stream().mapToInt(d -> d.userIds().size()).sum();
             boolean sent;
             try {
-                sent = cluster.publish(node, users, message.json());
-            } catch (ClusterUnavailableException e) {
+                sent = cluster.publishAll(e.getKey(), e.getValue());
+            } catch (ClusterUnavailableException ex) {
                 sent = false;
+                e.getValue().forEach(d -> unlocated.addAll(d.userIds()));
             }
             if (sent) {
-                metrics.deliveredRemote(users.size());
+                metrics.deliveredRemote(count);
             } else {
-                toStore.addAll(users);
-            }
-        });
-        if (!toStore.isEmpty()) {
-            someoneHasIt |= toStore.size() < absent.size();
-            try {
-                storeForLater(toStore, message);
-            } catch (StoreException e) {
-                if (!someoneHasIt) {
-                    throw e;
-                }
-                keepForRetry(toStore, message, e);
+                offline += count;
             }
         }
+        metrics.stored(offline);
     }
 
     /**
-     * Delivers a message already acknowledged to its sender (routed again, handed back, or from
-     * another node): whatever cannot be stored now is kept in memory and retried, never dropped.
+     * Worker thread: a message another node published for users it found here. Those no longer here
+     * (they moved on) have their new node asked to sync.
      */
-    void deliverAfterAck(Collection<Long> recipients, Outgoing message) {
+    void deliverHere(Collection<Long> recipients, String json) {
+        Messages.Outgoing m;
         try {
-            deliver(recipients, message);
-        } catch (StoreException | ClusterUnavailableException e) {
-            keepForRetry(recipients, message, e);
+            m = Messages.Outgoing.parse(json);
+        } catch (RuntimeException e) {
+            m = null;
         }
-    }
-
-    /** A delivery waiting for the store to come back. */
-    private record Pending(List<Long> recipients, Outgoing message) {
-    }
-
-    private static final int MAX_PENDING = 100_000;
-    private final java.util.Queue<Pending> pending = new java.util.concurrent.ConcurrentLinkedQueue<>();
-    private final java.util.concurrent.atomic.AtomicInteger pendingCount = new java.util.concurrent.atomic.AtomicInteger();
-
-    private void keepForRetry(Collection<Long> recipients, Outgoing message, RuntimeException cause) {
-        if (pendingCount.incrementAndGet() > MAX_PENDING) {
-            pendingCount.decrementAndGet();
-            LOG.severe("retry queue full (" + MAX_PENDING + "): dropping a message for " + recipients + ": " + message.json());
+        if (m == null) {
+            LOG.warning("ignoring a malformed message from another node: " + json);
             return;
         }
-        pending.add(new Pending(List.copyOf(recipients), message));
-        LOG.warning("cannot store a message for " + recipients + " now (" + cause.getMessage() + "); will retry");
-    }
-
-    /** Thread-safe: messages waiting for retry (for health checks and tests). */
-    int pendingRetries() {
-        return pendingCount.get();
-    }
-
-    /** Worker thread: retries kept deliveries in order; stops at the first that still fails. */
-    void retryPending() {
-        Pending p;
-        while ((p = pending.peek()) != null) {
-            try {
-                deliver(p.recipients(), p.message());
-            } catch (StoreException | ClusterUnavailableException e) {
-                return; // still down: next time, same order
-            }
-            pending.poll();
-            pendingCount.decrementAndGet();
-        }
-    }
-
-    void deliver(long to, Outgoing message) {
-        deliver(List.of(to), message);
-    }
-
-    /**
-     * For a message that another node routed here: live to those still logged in here, stored for
-     * the rest (never published again, so nothing can bounce between nodes).
-     */
-    void deliverHere(Collection<Long> recipients, Outgoing message) {
-        List<Long> absent = deliverLocal(recipients, message);
-        if (!absent.isEmpty()) {
-            try {
-                storeForLater(absent, message);
-            } catch (StoreException | ClusterUnavailableException e) {
-                keepForRetry(absent, message, e);
-            }
-        }
-    }
-
-    /** Sends the user's stored messages live, if it is logged in here (another node stored them late). */
-    void syncOffline(long userId) {
-        Session s = sessions.get(userId);
-        if (s == null) {
-            return;
-        }
-        List<String> taken = locks.with(userId, () -> store.takeOffline(userId));
-        for (String json : taken) {
-            Outgoing m = Outgoing.of(json);
-            List<Long> missed = deliverLocal(List.of(userId), m);
-            if (!missed.isEmpty()) {
-                deliverAfterAck(missed, m);
-            }
-        }
-    }
-
-    /** Hands the message to the loops of recipients logged in here; returns the others. */
-    private List<Long> deliverLocal(Collection<Long> recipients, Outgoing message) {
-        Map<EventLoop, List<Target>> live = new IdentityHashMap<>();
-        List<Long> absent = new ArrayList<>();
+        List<Long> moved = new ArrayList<>();
+        Map<EventLoop, List<Outbox>> byLoop = new HashMap<>(4);
         for (long to : recipients) {
-            Session s = sessions.get(to);
-            if (s != null && s.connection().isOpen()) {
-                live.computeIfAbsent(s.connection().loop(), l -> new ArrayList<>()).add(new Target(to, s));
-            } else {
-                absent.add(to); // a closed connection's loop may be gone (stopping): store instead
+            if (!addLocal(byLoop, to)) {
+                moved.add(to);
             }
         }
-        live.forEach((loop, list) -> loop.execute(() -> writeInLoop(list, message)));
-        return absent;
+        offer(byLoop, m);
+        if (!moved.isEmpty()) {
+            askToSync(moved);
+        }
     }
 
-    /**
-     * Holding the recipients' locks: those who logged in here meanwhile get it live, the rest is
-     * stored. A recipient that logged in on another node meanwhile is asked to sync.
-     */
-    private void storeForLater(List<Long> absent, Outgoing message) {
-        List<Long> stored = new ArrayList<>(absent.size());
-        locks.withAll(absent, () -> {
-            for (long to : absent) {
-                Session s = sessions.get(to);
-                if (s != null && s.connection().isOpen()) {
-                    s.connection().loop().execute(() -> writeInLoop(List.of(new Target(to, s)), message));
-                } else {
-                    stored.add(to);
-                }
-            }
-            if (!stored.isEmpty()) {
-                store.storeOffline(stored, message.json());
-                metrics.stored(stored.size());
-            }
-        });
-        if (stored.isEmpty()) {
+    private void askToSync(Collection<Long> users) {
+        try {
+            cluster.locateRemote(users).forEach((user, node) -> cluster.requestSync(node, user));
+        } catch (ClusterUnavailableException e) {
+            unlocated.addAll(users);
+        }
+    }
+
+    /** Worker thread: the user's store holds messages its outbox here may lack: it reads and sends them. */
+    void sync(long userId) {
+        Session s = sessions.get(userId);
+        Outbox o = s == null ? null : s.outbox();
+        if (o == null || o.userId() != userId) {
             return;
         }
-        try {
-            cluster.locateRemote(stored).forEach((user, node) -> cluster.requestSync(node, user));
-        } catch (ClusterUnavailableException e) {
-            LOG.fine("cannot check for late logins elsewhere: " + e.getMessage());
-            unlocated.addAll(stored);
+        Map<Long, Long> acked = new HashMap<>();
+        Map<Long, Long> last = new HashMap<>();
+        for (Cursor c : store.cursors(userId)) {
+            acked.put(c.timeline(), c.acked());
+            last.put(c.timeline(), c.last());
         }
+        s.connection().loop().execute(() -> o.refresh(acked, last));
     }
 
     /**
-     * After the cluster comes back: users whose messages were stored while nobody could tell where
-     * they were are asked, on the other node that holds them, to fetch those messages now.
+     * Worker thread, after the cluster comes back and once a second: users who were not told of
+     * messages while nobody could say where they were are synced where they are now.
      */
     void syncUnlocated() {
         if (unlocated.isEmpty()) {
@@ -261,36 +299,6 @@ final class Deliverer {
             cluster.locateRemote(users).forEach((user, node) -> cluster.requestSync(node, user));
         } catch (ClusterUnavailableException e) {
             unlocated.addAll(users); // still down: next time
-        }
-    }
-
-    /** A recipient and the session it was found on. */
-    private record Target(long userId, Session session) {
-    }
-
-    /** Loop thread only: writes to each target still logged in as that user; re-routes the rest. */
-    private void writeInLoop(List<Target> targets, Outgoing message) {
-        List<Long> missed = null;
-        int live = 0;
-        for (Target t : targets) {
-            Session s = t.session();
-            if (s.userId() == t.userId() && s.connection().isOpen()) {
-                s.deliverInLoop(message.frame());
-                live++;
-            } else {
-                if (!s.connection().isOpen()) {
-                    sessions.release(t.userId(), s); // dead: do not let the next lookup find it again
-                }
-                if (missed == null) {
-                    missed = new ArrayList<>();
-                }
-                missed.add(t.userId());
-            }
-        }
-        metrics.deliveredLive(live);
-        if (missed != null) {
-            List<Long> again = missed;
-            workers.execute(() -> deliverAfterAck(again, message));
         }
     }
 }

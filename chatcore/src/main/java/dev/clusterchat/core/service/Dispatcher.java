@@ -53,7 +53,6 @@ public final class Dispatcher implements FrameHandler {
     private final Executor workers;
     private final int maxQueuedPerConnection;
     private final Consumer<Session> onDisconnect;
-    private final java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays;
     private final AbuseLimits abuse;
     private final java.util.Set<java.net.InetAddress> trustedProxies;
     private final byte[] serverFull;
@@ -61,7 +60,6 @@ public final class Dispatcher implements FrameHandler {
 
     private Dispatcher(Builder b) {
         this.telemetry = b.telemetry;
-        this.strays = b.strays;
         this.abuse = b.abuse;
         this.trustedProxies = java.util.Set.copyOf(b.trustedProxies);
         this.serverFull = Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(), null)
@@ -79,7 +77,7 @@ public final class Dispatcher implements FrameHandler {
 
     @Override
     public void onOpen(Connection c) {
-        Session session = new Session(c, new SerialExecutor(workers, maxQueuedPerConnection), strays);
+        Session session = new Session(c, new SerialExecutor(workers, maxQueuedPerConnection));
         session.rate(RateGuard.of(abuse, System.nanoTime()));
         c.attach(session);
         telemetry.opened(c);
@@ -121,7 +119,9 @@ public final class Dispatcher implements FrameHandler {
         }
         telemetry.request(msgid);
         Route route = routes.getOrDefault(msgid, fallback);
-        Request request = new Request(session, msgid, body, telemetry);
+        // replies wait for commits: a connection with that many unanswered requests gets BUSY too
+        boolean full = session.replyOrder().waiting() >= maxQueuedPerConnection;
+        Request request = new Request(session, msgid, body, telemetry, route.mode != Mode.LOOP);
         if (verdict != RateGuard.Verdict.PASS) {
             request.error(Errno.RATE_LIMITED, verdict == RateGuard.Verdict.DISCONNECT
                     ? "too many requests per second for too long; closing the connection"
@@ -131,7 +131,7 @@ public final class Dispatcher implements FrameHandler {
         }
         if (route.mode == Mode.LOOP) {
             run(route, request);
-        } else if (!session.serial().offer(() -> run(route, request))) {
+        } else if (full || !session.serial().offer(() -> run(route, request))) {
             request.error(Errno.BUSY, Errno.BUSY.message());
         }
     }
@@ -142,7 +142,7 @@ public final class Dispatcher implements FrameHandler {
                 throw new ChatException(Errno.NOT_LOGGED_IN);
             }
             route.handler.handle(request);
-            if (!request.replied()) {
+            if (!request.replied() && !request.deferred()) {
                 LOG.warning("handler for msgid " + request.msgid() + " sent no reply; answering ok");
                 request.ok();
             }
@@ -200,78 +200,11 @@ public final class Dispatcher implements FrameHandler {
         switch (error) {
             case TOO_LONG -> {
                 String msg = "frame longer than " + c.maxFrameLength() + " bytes; closing the connection";
-                ((Session) c.attachment()).serial().submit(() -> sendError(c, MsgId.ERROR, Errno.FRAME_TOO_LONG, msg, null));
+                inTurn(c, () -> sendError(c, MsgId.ERROR, Errno.FRAME_TOO_LONG, msg, null));
             }
             case INCOMPLETE -> sendError(c, MsgId.ERROR, Errno.FRAME_TIMEOUT,
                     "frame not completed in time; closing the connection", null);
             default -> sendError(c, MsgId.ERROR, Errno.INVALID_UTF8, Errno.INVALID_UTF8.message(), null);
-        }
-    }
-
-    /**
-     * The connection closed with chat messages its client never received whole (it stopped reading
-     * and was dropped at the high-water mark, reset the connection, or did not drain its output
-     * within the close timeout): they are routed again, on a worker, so they are stored for the next login.
-     */
-    @Override
-    public void onUnsent(Connection c, java.util.List<byte[]> frames) {
-        Session session = (Session) c.attachment();
-        if (session == null || frames.isEmpty()) {
-            return;
-        }
-        workers.execute(() -> routeUnsent(c, session, frames)); // parsing up to the high-water mark: not on the loop
-    }
-
-    /** Worker thread: the chat messages among the frames, by recipient, to be routed again. */
-    private void routeUnsent(Connection c, Session session, java.util.List<byte[]> frames) {
-        java.util.Map<Long, java.util.List<byte[]>> byUser = new java.util.LinkedHashMap<>();
-        int[] unattributed = {0};
-        for (byte[] f : frames) {
-            chatMessagesIn(f, session, byUser, unattributed);
-        }
-        if (unattributed[0] > 0) {
-            LOG.warning(c + ": " + unattributed[0] + " unsent group messages dropped: the connection served"
-                    + " several users, so whose they were is unknown");
-        }
-        int n = byUser.values().stream().mapToInt(java.util.List::size).sum();
-        if (n > 0) {
-            LOG.info(() -> c + " closed before " + n + " chat messages reached its client; routing them again");
-        }
-        byUser.forEach(strays);
-    }
-
-    /**
-     * The chat messages an outgoing frame carries, by recipient: a one-to-one message (to its
-     * {@code toid}), a group message (to the connection's user: it can only be told if a single
-     * user ever logged in on it), the offline messages of a login reply (to its {@code id}); none
-     * in a reply to the user's own request.
-     */
-    static void chatMessagesIn(byte[] frame, Session session, java.util.Map<Long, java.util.List<byte[]>> into,
-                               int[] unattributed) {
-        JsonObject o;
-        int msgid;
-        try {
-            o = parse(new String(frame, StandardCharsets.UTF_8));
-            msgid = msgid(o);
-        } catch (ChatException e) {
-            return;
-        }
-        if (msgid == MsgId.ONE_CHAT && o.get("toid") instanceof JsonPrimitive to && to.isNumber()) {
-            into.computeIfAbsent(to.getAsLong(), k -> new java.util.ArrayList<>()).add(frame);
-        } else if (msgid == MsgId.GROUP_CHAT) {
-            long user = session.soleUser();
-            if (user == 0) {
-                unattributed[0]++;
-            } else {
-                into.computeIfAbsent(user, k -> new java.util.ArrayList<>()).add(frame);
-            }
-        } else if (msgid == MsgId.LOGIN_ACK && o.get("offlinemsg") instanceof com.google.gson.JsonArray offline
-                && o.get("id") instanceof JsonPrimitive id && id.isNumber()) {
-            java.util.List<byte[]> list = into.computeIfAbsent(id.getAsLong(), k -> new java.util.ArrayList<>());
-            for (JsonElement m : offline) {
-                String json = m.isJsonPrimitive() ? m.getAsString() : m.toString(); // legacy peers get strings
-                list.add(json.getBytes(StandardCharsets.UTF_8));
-            }
         }
     }
 
@@ -287,8 +220,13 @@ public final class Dispatcher implements FrameHandler {
      */
     @Override
     public void onInputEnded(Connection c) {
-        Session session = (Session) c.attachment();
-        session.serial().submit(c::close);
+        inTurn(c, c::close);
+    }
+
+    /** Loop thread: runs {@code action} once every request that came before has been answered. */
+    private static void inTurn(Connection c, Runnable action) {
+        ReplyOrder order = ((Session) c.attachment()).replyOrder();
+        order.ready(order.take(), action);
     }
 
     @Override
@@ -367,8 +305,6 @@ public final class Dispatcher implements FrameHandler {
         private java.util.Set<java.net.InetAddress> trustedProxies = java.util.Set.of();
         private Telemetry telemetry = new Telemetry(new dev.clusterchat.core.metrics.ChatMetrics(), Level.FINE);
         private Consumer<Session> onDisconnect;
-        private java.util.function.BiConsumer<Long, java.util.List<byte[]>> strays =
-                (user, frames) -> LOG.warning(frames.size() + " held messages for user " + user + " dropped: no route back");
 
         private Builder(Executor workers) {
             this.workers = Objects.requireNonNull(workers, "workers");
@@ -394,7 +330,10 @@ public final class Dispatcher implements FrameHandler {
             return this;
         }
 
-        /** Requests one connection may have waiting; more get BUSY. */
+        /**
+         * Requests one connection may have waiting, queued or unanswered (a chat request is answered
+         * once its message is committed); more get BUSY.
+         */
         public Builder maxQueuedPerConnection(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxQueuedPerConnection cannot be less than 1: " + n);
@@ -421,12 +360,6 @@ public final class Dispatcher implements FrameHandler {
         /** Runs in the session's serial queue after its connection closed (log the user out). */
         public Builder onDisconnect(Consumer<Session> cleanup) {
             this.onDisconnect = cleanup;
-            return this;
-        }
-
-        /** Receives, on a loop or worker thread, chat messages for a user that its connection could not deliver (route them again; must not block). */
-        public Builder onStrayMessages(java.util.function.BiConsumer<Long, java.util.List<byte[]>> handler) {
-            this.strays = Objects.requireNonNull(handler, "handler");
             return this;
         }
 

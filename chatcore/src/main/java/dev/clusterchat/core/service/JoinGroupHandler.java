@@ -21,6 +21,7 @@ final class JoinGroupHandler implements MessageHandler {
         Group g = ctx.store().findGroup(groupId)
                 .orElseThrow(() -> new ChatException(Errno.NO_SUCH_GROUP, "no group with id " + groupId));
         ctx.store().joinGroup(groupId, self);
+        ctx.deliverer().sync(self); // the outbox learns where the user starts in the group
         JsonObject reply = r.okReply();
         reply.addProperty("groupid", groupId);
         reply.addProperty("groupname", g.name());

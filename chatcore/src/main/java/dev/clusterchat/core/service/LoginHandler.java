@@ -3,24 +3,29 @@ package dev.clusterchat.core.service;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.clusterchat.core.cluster.ClusterUnavailableException;
 import dev.clusterchat.core.proto.ChatException;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.Fields;
+import dev.clusterchat.core.store.Cursor;
 import dev.clusterchat.core.store.GroupWithMembers;
 import dev.clusterchat.core.store.Member;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.UserRecord;
 
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
 
 /**
- * msgid 1: {"id","password"} → {"msgid":2,"errno":0,"id","name","friends","groups","offlinemsg"}.
- * A legacy peer gets the seed's shape: each list element a JSON string, empty lists left out.
+ * msgid 1: {"id","password","ack"?} → {"msgid":2,"errno":0,"id","name","friends","groups","offlinemsg"}.
+ * A legacy peer gets the seed's shape: each list element a JSON string, empty lists left out. The
+ * user's outbox starts at its acknowledged positions: a client that acknowledges ({@code "ack":true})
+ * gets them as {@code "useq"} and {@code "gseqs"} and syncs itself; any other gets the first
+ * undelivered messages in the reply and the rest right after it.
  */
 final class LoginHandler implements MessageHandler {
     private final ChatContext ctx;
@@ -62,37 +67,94 @@ final class LoginHandler implements MessageHandler {
         }
         ctx.loginThrottle().succeeded(id);
         ctx.knownUsers().add(id);
-        // everything that may fail comes before the claim, except taking the offline messages
+        boolean acking = Fields.flag(r.body(), "ack");
+        // everything that may fail comes before the claim
         List<User> friends = ctx.store().friends(id);
         List<GroupWithMembers> groups = ctx.store().groupsOf(id);
-        List<String> offline = ctx.locks().with(id, () -> claimAndTake(r, session, id, user.name()));
-        List<String> notShown = new java.util.ArrayList<>(offline); // what must go back if this fails
+        ctx.locks().with(id, () -> {
+            claim(r, session, id, user.name());
+            return null;
+        });
         try {
+            // read after the claim: a logout elsewhere has written its final positions by now
+            List<Cursor> cursors = ctx.store().cursors(id);
+            Map<Long, Long> start = new HashMap<>();
+            Map<Long, Long> last = new HashMap<>();
+            Map<Long, Long> unread = new HashMap<>();
+            for (Cursor c : cursors) {
+                start.put(c.timeline(), c.acked());
+                last.put(c.timeline(), c.last());
+                if (c.pending()) {
+                    unread.put(c.timeline(), c.acked());
+                }
+            }
+            boolean legacy = r.legacy();
+            int maxBytes = legacy ? SEED_RECV_BUFFER - 1 : maxReplyBytes;
+            Backlog.Page page = acking || unread.isEmpty() ? null : Backlog.read(ctx.store(), id, unread, PAGE, maxBytes);
             Set<Long> ids = new HashSet<>();
             friends.forEach(f -> ids.add(f.id()));
             groups.forEach(g -> g.members().forEach(m -> ids.add(m.id())));
             ids.remove(id);
             Set<Long> online = ctx.online(ids);
             online.add(id);
-            boolean legacy = r.legacy();
             JsonObject reply = r.okReply();
             reply.addProperty("id", id);
             reply.addProperty("name", user.name());
             put(reply, "friends", friendsJson(friends, online), legacy);
             put(reply, "groups", groupsJson(groups, online, legacy), legacy);
-            put(reply, "offlinemsg", offlineJson(offline, legacy), legacy);
-            List<String> shown = fit(reply, id, offline, legacy ? SEED_RECV_BUFFER - 1 : maxReplyBytes, legacy, notShown);
-            // if the connection is gone before the reply leaves, the messages go back, in order
-            r.replyLogin(reply, () -> ctx.workers().execute(() -> putBackFirst(id, shown)));
+            Outbox outbox = new Outbox(r.connection(), id, acking, start, ctx.store(), ctx.workers(),
+                    ctx.maxPageBytes(), ctx.autoAcks()::advanced, () -> ctx.workers().execute(() -> ctx.deliverer().sync(id)));
+            if (!acking) {
+                ctx.autoAcks().started(outbox, start);
+            }
+            session.outbox(outbox);
+            // anything committed between the cursor read and now reaches the outbox this way
+            ctx.workers().execute(() -> ctx.deliverer().sync(id));
+            ctx.telemetry().loggedIn(r.connection(), id);
+            if (acking) {
+                put(reply, "offlinemsg", new JsonArray(), false);
+                Messages.putPositions(reply, start);
+                r.replyInLoop(reply, frame -> session.connection().sendEncoded(frame));
+                return;
+            }
+            List<Messages.Outgoing> taken = page == null ? List.of() : page.messages();
+            int shown = fit(reply, id, taken, maxBytes, legacy);
+            boolean more = shown < taken.size() || (page != null && page.more());
+            if (more && !legacy) {
+                reply.addProperty("offlinemore", true);
+            }
+            Map<Long, Long> reached = new HashMap<>();
+            for (Messages.Outgoing m : taken.subList(0, shown)) {
+                reached.put(m.timeline(), m.seq());
+            }
+            // the rest follows the reply at once; if the reply never leaves, nothing counts as delivered
+            r.replyInLoop(reply, frame -> {
+                if (!session.connection().isOpen()) {
+                    return;
+                }
+                session.connection().sendEncoded(frame);
+                if (legacy) { // the seed client reads its login reply alone, then starts its reader
+                    session.connection().loop().schedule(LEGACY_PAUSE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS,
+                            () -> outbox.goLive(reached, last));
+                } else {
+                    outbox.goLive(reached, last);
+                }
+            });
         } catch (RuntimeException | Error e) {
             LogoutHandler.logout(ctx, session);
-            putBack(id, notShown);
             throw e;
         }
     }
 
-    /** Holding the user's lock: claim it here and in the cluster, then take its offline messages. */
-    private List<String> claimAndTake(Request r, Session session, long id, String name) {
+    private static final int PAGE = 200;
+    /**
+     * The seed client reads its login reply with one {@code recv} and parses only the first frame
+     * in it: messages right behind the reply would be lost on its side.
+     */
+    private static final long LEGACY_PAUSE_MILLIS = 250;
+
+    /** Holding the user's lock: claim it here and in the cluster. */
+    private void claim(Request r, Session session, long id, String name) {
         if (!r.connection().isOpen()) {
             throw new ChatException(Errno.SERVER_ERROR, "connection closed during login");
         }
@@ -111,83 +173,37 @@ final class LoginHandler implements MessageHandler {
             throw new ChatException(Errno.ACCOUNT_IN_USE);
         }
         session.login(id, name);
-        try {
-            return ctx.store().takeOffline(id);
-        } catch (RuntimeException e) {
-            LogoutHandler.logout(ctx, session);
-            throw e;
-        }
     }
 
     /**
-     * The login reply never left: its offline messages go back ahead of those stored after them
-     * (the part that did not fit), so the order holds.
+     * Puts into the reply as many of the offline messages (in msgno order; the user's own group
+     * messages are never shown) as keep it within {@code maxBytes}, and returns how many of
+     * {@code taken} that covers: the rest is sent right after the reply. The seed client reads its
+     * login reply with one {@code recv} into 1,024 bytes and crashes on a longer one; any client's
+     * reply must stay well under the output high-water mark. A modern reply always makes progress.
      */
-    private void putBackFirst(long id, List<String> shown) {
-        ctx.locks().with(id, () -> {
-            List<String> all = new java.util.ArrayList<>(shown);
-            all.addAll(ctx.store().takeOffline(id));
-            putBack(id, all);
-            return null;
-        });
-    }
-
-    /** Offline messages that were taken but not shown: delivered again (stored, or live if the user is back). */
-    private void putBack(long id, List<String> messages) {
-        for (String m : messages) {
-            ctx.deliverer().deliverAfterAck(List.of(id), Deliverer.Outgoing.of(m));
-        }
-    }
-
-    /**
-     * Keeps a login reply within {@code maxBytes}: offline messages that would push it past are kept
-     * for the next login instead (the user is online now, so nothing new is stored meanwhile and
-     * their order holds), and a modern reply says so with {@code "offlinemore":true}. The seed client
-     * reads its login reply with one {@code recv} into 1,024 bytes and crashes on a longer one; any
-     * client's reply must stay well under the output high-water mark.
-     */
-    private List<String> fit(JsonObject reply, long id, List<String> offline, int maxBytes, boolean legacy,
-                             List<String> notStored) {
-        if (utf8Length(reply) <= maxBytes) {
-            return offline;
-        }
-        int lo = legacy ? 0 : Math.min(1, offline.size()); // a modern reply always makes progress
-        int hi = offline.size() - 1; // the largest count that fits is in [lo, hi]
+    private static int fit(JsonObject reply, long id, List<Messages.Outgoing> taken, int maxBytes, boolean legacy) {
+        int lo = legacy ? 0 : Math.min(1, taken.size());
+        int hi = taken.size(); // the largest count that fits is in [lo, hi]
         while (lo < hi) {
             int mid = (lo + hi + 1) >>> 1;
-            if (utf8Length(withOffline(reply, offline.subList(0, mid), legacy)) <= maxBytes) {
+            if (utf8Length(withOffline(reply, id, taken.subList(0, mid), legacy)) <= maxBytes) {
                 lo = mid;
             } else {
                 hi = mid - 1;
             }
         }
-        int keep = lo;
-        if (keep == offline.size()) {
-            return offline; // the rest of the reply is what is large
-        }
-        JsonObject fitted = withOffline(reply, offline.subList(0, keep), legacy);
-        reply.remove("offlinemsg");
+        JsonObject fitted = withOffline(reply, id, taken.subList(0, lo), legacy);
         if (fitted.has("offlinemsg")) {
             reply.add("offlinemsg", fitted.get("offlinemsg"));
         }
-        if (!legacy) {
-            reply.addProperty("offlinemore", true);
-        }
-        List<String> later = List.copyOf(offline.subList(keep, offline.size()));
-        ctx.locks().with(id, () -> {
-            for (String m : later) {
-                ctx.store().storeOffline(id, m);
-                notStored.remove(keep); // notStored is shown + the later ones not stored yet
-            }
-            return null;
-        });
-        return List.copyOf(offline.subList(0, keep));
+        return lo;
     }
 
-    private static JsonObject withOffline(JsonObject reply, List<String> offline, boolean legacy) {
+    private static JsonObject withOffline(JsonObject reply, long id, List<Messages.Outgoing> offline, boolean legacy) {
         JsonObject copy = reply.deepCopy();
         copy.remove("offlinemsg");
-        put(copy, "offlinemsg", offlineJson(offline, legacy), legacy);
+        put(copy, "offlinemsg", offlineJson(offline, id, legacy), legacy);
         return copy;
     }
 
@@ -231,13 +247,16 @@ final class LoginHandler implements MessageHandler {
         return a;
     }
 
-    private static JsonArray offlineJson(List<String> offline, boolean legacy) {
+    private static JsonArray offlineJson(List<Messages.Outgoing> offline, long id, boolean legacy) {
         JsonArray a = new JsonArray(offline.size());
-        for (String m : offline) {
+        for (Messages.Outgoing m : offline) {
+            if (Backlog.own(m.message(), id)) {
+                continue;
+            }
             if (legacy) {
-                a.add(m);
+                a.add(m.json());
             } else {
-                a.add(JsonParser.parseString(m));
+                a.add(Messages.toJson(m.message()));
             }
         }
         return a;

@@ -29,7 +29,10 @@ final class LogoutHandler implements MessageHandler {
         }
         ctx.locks().with(id, () -> {
             ctx.sessions().release(id, session);
-            session.logout();
+            Outbox o = session.logout();
+            if (o != null && !o.acking()) { // before the release: a login elsewhere starts from here
+                ctx.autoAcks().finish(o);
+            }
             ctx.telemetry().loggedOut(session.connection(), id);
             if (ctx.sessions().get(id) == null) {
                 try {

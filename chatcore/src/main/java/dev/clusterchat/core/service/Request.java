@@ -21,14 +21,25 @@ public final class Request {
     private final Telemetry telemetry;
     private final boolean legacy;
     private volatile boolean replied;
+    private volatile boolean deferred;
 
     /** Loop thread only: the request takes the dialect its connection speaks as it arrives. */
-    Request(Session session, int msgid, JsonObject body, Telemetry telemetry) {
+    /** Its place among the connection's replies ({@link ReplyOrder}), or -1 if it is answered at once. */
+    private final long ticket;
+
+    /**
+     * Loop thread only.
+     *
+     * @param ordered whether the reply keeps its place among the connection's replies (requests
+     *                served by workers); a request answered on the loop is answered at once
+     */
+    Request(Session session, int msgid, JsonObject body, Telemetry telemetry, boolean ordered) {
         this.session = session;
         this.msgid = msgid;
         this.body = body;
         this.telemetry = telemetry;
         this.legacy = session.connection().isLegacy();
+        this.ticket = ordered ? session.replyOrder().take() : -1;
     }
 
     public Session session() {
@@ -66,6 +77,19 @@ public final class Request {
 
     public boolean replied() {
         return replied;
+    }
+
+    /**
+     * The handler returns before its reply is ready (it waits for a commit): whoever completes the
+     * work must reply, exactly once, from any thread.
+     */
+    public void defer() {
+        deferred = true;
+    }
+
+    /** Whether the reply was deferred ({@link #defer}). */
+    public boolean deferred() {
+        return deferred;
     }
 
     /** A success reply: {@code {"msgid":<reply id>,"errno":0, ...fields}}. */
@@ -106,14 +130,23 @@ public final class Request {
     }
 
     /**
-     * Sends a login reply through the session, which then releases the live messages it held back:
-     * the client sees its login reply before any message.
+     * Sends a reply from the connection's loop through {@code inLoop}, which writes the encoded frame
+     * and whatever must follow it in the same loop task (the login reply and the messages after it,
+     * a sync page and the live messages after it). A legacy peer's silent reply still runs it, with null.
      */
-    public void replyLogin(JsonObject reply, Runnable undelivered) {
+    void replyInLoop(JsonObject reply, java.util.function.Consumer<byte[]> inLoop) {
         claimReply();
-        telemetry.loggedIn(connection(), session.userId());
         byte[] frame = encode(reply);
-        connection().loop().execute(() -> session.replyLoginInLoop(frame, undelivered));
+        inTurn(() -> inLoop.accept(frame));
+    }
+
+    /** Runs the writing of this request's reply on the loop, in its turn. */
+    private void inTurn(Runnable write) {
+        if (ticket < 0) {
+            connection().loop().execute(write);
+        } else {
+            connection().loop().execute(() -> session.replyOrder().ready(ticket, write));
+        }
     }
 
     private void send(JsonObject reply) {
@@ -130,8 +163,15 @@ public final class Request {
 
     private void write(JsonObject reply) {
         byte[] frame = encode(reply);
-        if (frame != null) {
-            connection().sendEncoded(frame);
+        Runnable send = () -> {
+            if (frame != null) {
+                connection().sendEncoded(frame);
+            }
+        };
+        if (ticket < 0) {
+            send.run(); // answered at once, from any thread (sendEncoded is thread-safe)
+        } else {
+            inTurn(send);
         }
     }
 

@@ -1,11 +1,10 @@
 package dev.clusterchat.core.store;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything the chat service keeps: users, friendships, groups and messages held for offline users.
+ * Everything the chat service keeps: users, friendships, groups and the messages of their timelines.
  *
  * <p>Thread safety: implementations are thread-safe. Calls may block (JDBC): run them on a worker
  * pool, never on an I/O loop. Failures of the backing store surface as {@link StoreException}.
@@ -71,19 +70,57 @@ public interface ChatStore extends AutoCloseable {
     /** The groups the user belongs to, ordered by group id, each with every member (the user too). */
     List<GroupWithMembers> groupsOf(long userId);
 
-    /** Keeps one serialized message for a user who is offline. */
-    default void storeOffline(long userId, String message) {
-        storeOffline(List.of(userId), message);
-    }
+    /**
+     * Appends messages durably, in list order, in one transaction, and returns once it is committed:
+     * one result per message, in the same order. Each message gets the next seq of its timeline (the
+     * recipient's inbox, or the group), a new global msgno and the server time. A message whose
+     * sender already stored one with the same non-null {@code cmid} (earlier, or earlier in this list)
+     * is not stored again: its result is the stored message with {@code duplicate} set. Group
+     * membership and the recipient's existence are the caller's to check. Safe when several
+     * processes append to the same timelines at once: seqs stay gapless and unique.
+     *
+     * @throws IllegalArgumentException if a text, name or cmid is too long for the store
+     */
+    List<Appended> append(List<NewMessage> messages);
 
-    /** Keeps one serialized message for each of several offline users, in one batch. */
-    void storeOffline(Collection<Long> userIds, String message);
+    /** The user's inbox (one-to-one messages to it) after {@code afterSeq}, in seq order, at most {@code limit}. */
+    List<StoredMessage> inbox(long userId, long afterSeq, int limit);
+
+    /** The group's messages after {@code afterSeq}, in seq order, at most {@code limit}. */
+    List<StoredMessage> groupMessages(long groupId, long afterSeq, int limit);
 
     /**
-     * Returns the user's offline messages, oldest first, and removes them, atomically: a message is
-     * returned by exactly one call.
+     * The user's cursors: its inbox first (timeline 0), then one per group it belongs to, by group
+     * id. A user who never received anything has an inbox cursor (0, 0). A member's cursor in a
+     * group starts at the group's last seq when it joins (and at 0 for the creator): joining does
+     * not deliver older messages.
      */
-    List<String> takeOffline(long userId);
+    List<Cursor> cursors(long userId);
+
+    /**
+     * Moves the user's acknowledged position in a timeline (0: the inbox, else a group) forward to
+     * {@code seq}: never back, never past the timeline's last seq. Acking a group the user is not a
+     * member of does nothing.
+     */
+    void ack(long userId, long timeline, long seq);
+
+    /**
+     * Moves the user's acknowledged position back to {@code seq} if it is past it (messages
+     * counted as delivered never reached the client). Never below 0.
+     */
+    void rewind(long userId, long timeline, long seq);
+
+    /**
+     * The one-to-one messages between {@code a} and {@code b}, both directions, with msgno below
+     * {@code beforeMsgno} (any if it is 0 or less), newest first, at most {@code limit}.
+     */
+    List<StoredMessage> conversation(long a, long b, long beforeMsgno, int limit);
+
+    /**
+     * The group's messages with msgno below {@code beforeMsgno} (any if 0 or less), newest first, at
+     * most {@code limit}.
+     */
+    List<StoredMessage> groupHistory(long groupId, long beforeMsgno, int limit);
 
     /**
      * Thread-safe: returns if the store can serve calls now, or throws {@link StoreException} saying why not (for

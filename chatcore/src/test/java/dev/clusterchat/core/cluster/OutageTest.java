@@ -127,9 +127,12 @@ class OutageTest {
         bob.login(b, "pw");
 
         dbProxy.cut();
-        // chat between users online here needs no database
-        assertThat(alice.request("{\"msgid\":6,\"toid\":" + b + ",\"msg\":\"still here\"}", MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).isZero();
-        assertThat(bob.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("still here");
+        // a message is acknowledged only once it is durable: refused, and nobody gets it
+        String chat = "{\"msgid\":6,\"toid\":" + b + ",\"msg\":\"still here\",\"cmid\":\"c1\"}";
+        JsonObject refused = alice.request(chat, MsgId.ONE_CHAT_ACK);
+        assertThat(refused.get("errno").getAsInt()).as(refused.toString()).isEqualTo(Errno.SERVER_ERROR.code());
+        assertThat(refused.get("errmsg").getAsString()).isEqualTo("database unavailable, try again later");
+        assertThat(bob.quietFor(200)).as("bob got nothing").isTrue();
         // what needs it gets a clear error, and the connection goes on
         ChatClient dave = client();
         JsonObject reg = dave.request("{\"msgid\":4,\"name\":\"dave\",\"password\":\"pw\"}", MsgId.REG_ACK);
@@ -145,5 +148,8 @@ class OutageTest {
             again = dave.request("{\"msgid\":4,\"name\":\"dave\",\"password\":\"pw\"}", MsgId.REG_ACK);
         } while (again.get("errno").getAsInt() == Errno.SERVER_ERROR.code() && System.nanoTime() < deadline);
         assertThat(again.get("errno").getAsInt()).as("the pool reconnects by itself: " + again).isZero();
+        assertThat(alice.request(chat, MsgId.ONE_CHAT_ACK).get("errno").getAsInt()).as("the resend is stored").isZero();
+        assertThat(bob.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("still here");
+        assertThat(bob.quietFor(200)).as("once").isTrue();
     }
 }

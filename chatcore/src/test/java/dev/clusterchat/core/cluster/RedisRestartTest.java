@@ -159,8 +159,6 @@ class RedisRestartTest {
             toAlice.add("local during the outage");
             assertThat(bobGot).as("bob gets every acknowledged message once").containsExactlyInAnyOrderElementsOf(toBob);
             assertThat(aliceGot).as("alice gets every acknowledged message once").containsExactlyInAnyOrderElementsOf(toAlice);
-            assertThat(store.takeOffline(bob.id())).as("nothing left behind for bob").isEmpty();
-            assertThat(store.takeOffline(alice.id())).as("nothing left behind for alice").isEmpty();
         }
     }
 

@@ -44,6 +44,9 @@ class TwoNodeClusterTest {
     private static final class Counting implements Cluster {
         final Cluster inner;
         final AtomicInteger publishes = new AtomicInteger();
+        final AtomicInteger messages = new AtomicInteger();
+        /** Thrown by the next locate, once. */
+        final java.util.concurrent.atomic.AtomicReference<Error> failNextLocate = new java.util.concurrent.atomic.AtomicReference<>();
 
         Counting(Cluster inner) {
             this.inner = inner;
@@ -66,6 +69,10 @@ class TwoNodeClusterTest {
         }
 
         public Map<Long, String> locateRemote(Collection<Long> userIds) {
+            Error e = failNextLocate.getAndSet(null);
+            if (e != null) {
+                throw e;
+            }
             return inner.locateRemote(userIds);
         }
 
@@ -75,7 +82,14 @@ class TwoNodeClusterTest {
 
         public boolean publish(String nodeId, List<Long> userIds, String message) {
             publishes.incrementAndGet();
+            messages.incrementAndGet();
             return inner.publish(nodeId, userIds, message);
+        }
+
+        public boolean publishAll(String nodeId, List<Delivery> deliveries) {
+            publishes.incrementAndGet();
+            messages.addAndGet(deliveries.size());
+            return inner.publishAll(nodeId, deliveries);
         }
 
         public void requestSync(String nodeId, long userId) {
@@ -136,7 +150,7 @@ class TwoNodeClusterTest {
     /**
      * The sender's node remembers for a moment where the recipient was (its presence cache). The
      * recipient moves to a third node within that moment: the message goes to the node it left,
-     * which stores it and has the new node send it at once. Nothing is lost, nothing doubled.
+     * which has the new node read it from the store at once. Nothing is lost, nothing doubled.
      */
     @Test
     void aRecipientThatJustMovedStillGetsItLiveFromAStaleLocation() {
@@ -154,8 +168,8 @@ class TwoNodeClusterTest {
         int before = a.cluster().publishes.get();
         JsonObject ack = alice.c().request("{\"msgid\":6,\"toid\":" + bob.id() + ",\"msg\":\"moved\"}", MsgId.ONE_CHAT_ACK);
         assertThat(ack.get("errno").getAsInt()).isZero();
-        assertThat(a.cluster().publishes.get() - before).as("one publish, to where bob was seen").isEqualTo(1);
         assertThat(moved.next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("moved");
+        assertThat(a.cluster().publishes.get() - before).as("one publish, to where bob was seen").isEqualTo(1);
         assertThat(moved.quietFor(500)).as("and only once").isTrue();
         assertThat(bob.c().quietFor(100)).isTrue();
     }
@@ -176,6 +190,39 @@ class TwoNodeClusterTest {
         for (int i = 0; i < 50; i++) {
             assertThat(alice.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("r" + i);
         }
+    }
+
+    @Test
+    void messagesWaitingForTheSameNodeShareAPublishAndKeepTheirOrder() {
+        User alice = user(a, "alice");
+        User bob = user(b, "bob");
+        User carol = user(b, "carol");
+        int publishes = a.cluster().publishes.get();
+        int messages = a.cluster().messages.get();
+        for (int i = 0; i < 200; i++) { // pipelined (within the rate burst): commits and publishes queue up
+            alice.c().send("{\"msgid\":6,\"toid\":" + (i % 2 == 0 ? bob.id() : carol.id()) + ",\"msg\":\"m" + i + "\"}");
+        }
+        for (int i = 0; i < 200; i += 2) {
+            assertThat(bob.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString()).isEqualTo("m" + i);
+            assertThat(carol.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString())
+                    .isEqualTo("m" + (i + 1));
+        }
+        assertThat(a.cluster().messages.get() - messages).isEqualTo(200);
+        assertThat(a.cluster().publishes.get() - publishes).as("publishes for 200 messages").isLessThan(200);
+    }
+
+    @Test
+    void aPublisherThatHitAnErrorKeepsPublishingAndTheFailedMessageStillArrives() {
+        User alice = user(a, "alice");
+        User bob = user(b, "bob");
+        a.cluster().failNextLocate.set(new OutOfMemoryError("test: the drainer's locate fails"));
+        JsonObject ack = alice.c().request("{\"msgid\":6,\"toid\":" + bob.id() + ",\"msg\":\"first\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(ack.get("errno").getAsInt()).isZero();
+        assertThat(bob.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString())
+                .as("its node is asked to sync it").isEqualTo("first");
+        alice.c().request("{\"msgid\":6,\"toid\":" + bob.id() + ",\"msg\":\"second\"}", MsgId.ONE_CHAT_ACK);
+        assertThat(bob.c().next(o -> o.get("msgid").getAsInt() == MsgId.ONE_CHAT).get("msg").getAsString())
+                .as("and publishing goes on").isEqualTo("second");
     }
 
     @Test

@@ -1,10 +1,13 @@
 package dev.clusterchat.core.metrics;
 
 import dev.clusterchat.core.store.NameTakenException;
+import dev.clusterchat.core.store.NewMessage;
 import dev.clusterchat.core.store.PasswordHash;
 import dev.clusterchat.core.store.StoreException;
 import dev.clusterchat.core.store.memory.MemoryStore;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,13 +28,13 @@ class TimedStoreTest {
             long alice = store.createUser("alice", PW);
             store.findUser(alice);
             store.user(alice); // a default method: goes through findUser
-            store.storeOffline(alice, "m"); // a default method: goes through the batch call
-            store.takeOffline(alice);
             store.check();
+            store.append(List.of(NewMessage.direct(alice, "alice", alice, null, "m", null)));
+            store.inbox(alice, 0, 10);
+            assertThat(value(store, "chat_store_call_seconds_count", "append")).isEqualTo(1);
+            assertThat(value(store, "chat_store_call_seconds_count", "inbox")).isEqualTo(1);
             assertThat(value(store, "chat_store_call_seconds_count", "createUser")).isEqualTo(1);
             assertThat(value(store, "chat_store_call_seconds_count", "findUser")).isEqualTo(2);
-            assertThat(value(store, "chat_store_call_seconds_count", "storeOffline")).isEqualTo(1);
-            assertThat(value(store, "chat_store_call_seconds_count", "takeOffline")).isEqualTo(1);
             assertThat(value(store, "chat_store_call_seconds_count", "check")).isEqualTo(1);
             assertThat(value(store, "chat_store_call_seconds_count", "groupsOf")).isZero();
             assertThat(value(store, "chat_store_failures_total", "findUser")).isZero();

@@ -509,7 +509,7 @@ class ChatServerTest {
     }
 
     @Test
-    void legacyLoginReplyFitsTheSeedClientsBufferAndKeepsTheRest() {
+    void legacyLoginReplyFitsTheSeedClientsBufferAndTheRestFollows() {
         ChatClient modern = client();
         long sender = modern.register("sender", "pw");
         modern.login(sender, "pw");
@@ -519,19 +519,16 @@ class ChatServerTest {
         for (int i = 0; i < 30; i++) {
             modern.request("{\"msgid\":6,\"toid\":" + id + ",\"msg\":\"offline message number " + i + "\"}", MsgId.ONE_CHAT_ACK);
         }
+        old.send("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}");
+        String frame = old.readFrame();
+        assertThat(frame.getBytes(StandardCharsets.UTF_8).length).as("the seed client reads 1,024 bytes").isLessThanOrEqualTo(1023);
+        JsonObject r = JsonParser.parseString(frame).getAsJsonObject();
+        assertThat(errno(r)).isZero();
         List<String> received = new ArrayList<>();
-        for (int round = 0; round < 10 && received.size() < 30; round++) {
-            old.send("{\"msgid\":1,\"id\":" + id + ",\"password\":\"pw\"}");
-            String frame = old.readFrame();
-            assertThat(frame.getBytes(StandardCharsets.UTF_8).length).as("the seed client reads 1,024 bytes").isLessThanOrEqualTo(1023);
-            JsonObject r = JsonParser.parseString(frame).getAsJsonObject();
-            assertThat(errno(r)).isZero();
-            if (r.has("offlinemsg")) {
-                r.getAsJsonArray("offlinemsg").forEach(e ->
-                        received.add(JsonParser.parseString(e.getAsString()).getAsJsonObject().get("msg").getAsString()));
-            }
-            old.send("{\"msgid\":3,\"id\":" + id + "}");
-        }
+        r.getAsJsonArray("offlinemsg").forEach(e ->
+                received.add(JsonParser.parseString(e.getAsString()).getAsJsonObject().get("msg").getAsString()));
+        assertThat(received).as("some fit, not all").isNotEmpty().hasSizeLessThan(30);
+        received.addAll(old.drainChats(500)); // the rest right after the reply, as live messages
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 30; i++) {
             expected.add("offline message number " + i);

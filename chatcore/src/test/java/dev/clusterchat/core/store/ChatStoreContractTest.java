@@ -22,6 +22,7 @@ import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The behaviour every {@link ChatStore} must have; each store's test extends this and supplies a
@@ -153,7 +154,7 @@ public abstract class ChatStoreContractTest {
         assertThatThrownBy(() -> store.createUser("alice", null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> store.createGroup(null, "", 1)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> store.createGroup("g", null, 1)).isInstanceOf(NullPointerException.class);
-        assertThatThrownBy(() -> store.storeOffline(1, null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> store.append(null)).isInstanceOf(NullPointerException.class);
         assertThat(store.findUser(1)).isEmpty();
         assertThat(store.findGroup(1)).isEmpty();
     }
@@ -322,93 +323,6 @@ public abstract class ChatStoreContractTest {
         assertThat(store.groupsOf(dave + 1)).isEmpty();
     }
 
-    // ---- offline messages
-
-    @Test
-    void takeOfflineReturnsOldestFirstAndRemoves() {
-        long alice = user("alice");
-        long bob = user("bob");
-        store.storeOffline(alice, "m1");
-        store.storeOffline(bob, "for bob");
-        store.storeOffline(alice, "m2");
-        store.storeOffline(alice, "m3");
-        assertThat(store.takeOffline(alice)).containsExactly("m1", "m2", "m3");
-        assertThat(store.takeOffline(alice)).isEmpty();
-        assertThat(store.takeOffline(bob)).containsExactly("for bob");
-        assertThat(store.takeOffline(bob + 100)).isEmpty();
-        store.storeOffline(alice, "m4");
-        assertThat(store.takeOffline(alice)).containsExactly("m4");
-    }
-
-    @Test
-    void storeOfflineToSeveralUsersInOneBatch() {
-        long a = user("a");
-        long b = user("b");
-        long c = user("c");
-        store.storeOffline(b, "earlier");
-        store.storeOffline(List.of(a, b, c), "hello all");
-        store.storeOffline(List.of(), "nobody");
-        store.storeOffline(List.of(c, a), "later");
-        assertThat(store.takeOffline(a)).containsExactly("hello all", "later");
-        assertThat(store.takeOffline(b)).containsExactly("earlier", "hello all");
-        assertThat(store.takeOffline(c)).containsExactly("hello all", "later");
-    }
-
-    @Test
-    void takeOfflineConcurrentlyReturnsEveryMessageExactlyOnce() throws Exception {
-        long a = user("alice");
-        long b = user("bob");
-        int perProducer = 150;
-        CountDownLatch producersLeft = new CountDownLatch(2);
-        Map<Long, List<List<String>>> taken = new HashMap<>();
-        taken.put(a, Collections.synchronizedList(new ArrayList<>()));
-        taken.put(b, Collections.synchronizedList(new ArrayList<>()));
-        List<Object> outcomes = race(6, i -> () -> {
-            if (i < 2) {
-                try {
-                    for (int n = 0; n < perProducer; n++) {
-                        store.storeOffline(n % 3 == 0 ? List.of(a, b) : List.of(n % 2 == 0 ? a : b), "p" + i + "-" + n);
-                    }
-                } finally {
-                    producersLeft.countDown();
-                }
-                return "produced";
-            }
-            long who = i % 2 == 0 ? a : b;
-            while (producersLeft.getCount() > 0) {
-                taken.get(who).add(store.takeOffline(who));
-                taken.get(a + b - who).add(store.takeOffline(a + b - who));
-            }
-            return "taken";
-        });
-        assertThat(outcomes).containsOnly("produced", "taken");
-        for (long who : List.of(a, b)) {
-            taken.get(who).add(store.takeOffline(who));
-            List<String> all = new ArrayList<>();
-            for (List<String> batch : taken.get(who)) {
-                assertThat(batch).isSortedAccordingTo(ChatStoreContractTest::byProducerOrder);
-                all.addAll(batch);
-            }
-            assertThat(all).doesNotHaveDuplicates();
-            List<String> expected = new ArrayList<>();
-            for (int p = 0; p < 2; p++) {
-                for (int n = 0; n < perProducer; n++) {
-                    if (n % 3 == 0 || (n % 2 == 0) == (who == a)) {
-                        expected.add("p" + p + "-" + n);
-                    }
-                }
-            }
-            assertThat(all).containsExactlyInAnyOrderElementsOf(expected);
-        }
-    }
-
-    /** Orders messages of the same producer by sequence; messages of different producers compare equal. */
-    private static int byProducerOrder(String x, String y) {
-        String[] px = x.split("-");
-        String[] py = y.split("-");
-        return px[0].equals(py[0]) ? Integer.compare(Integer.parseInt(px[1]), Integer.parseInt(py[1])) : 0;
-    }
-
     // ---- text fidelity
 
     @Test
@@ -421,27 +335,418 @@ public abstract class ChatStoreContractTest {
             assertThat(store.findGroup(g)).contains(new Group(g, text, text));
             assertThat(store.groupsOf(id).get(0).members()).containsExactly(new Member(id, text, Role.CREATOR));
             store.addFriend(owner, id);
-            store.storeOffline(id, text);
-            store.storeOffline(id, text + text);
-            assertThat(store.takeOffline(id)).containsExactly(text, text + text);
         }
         assertThat(store.friends(owner)).extracting(User::name).containsExactlyElementsOf(TRICKY);
     }
 
+    // ---- timelines: append, paging, cmids
+
+    /** Whether this store runs the timeline tests (a store still being built may leave them out). */
+    protected boolean hasTimelines() {
+        return true;
+    }
+
+    /**
+     * A second store on the same data, as another node would open it, or {@link #store} itself for a
+     * store that cannot be shared; the caller closes it unless it is {@link #store}.
+     */
+    protected ChatStore otherNode() {
+        return store;
+    }
+
+    private static NewMessage direct(long from, long to, String cmid, String text) {
+        return NewMessage.direct(from, "u" + from, to, cmid, text, "2024-07-19 14:39:56");
+    }
+
+    private static NewMessage toGroup(long from, long groupId, String cmid, String text) {
+        return NewMessage.group(from, "u" + from, groupId, cmid, text, null);
+    }
+
+    private StoredMessage appendOne(NewMessage m) {
+        List<Appended> result = store.append(List.of(m));
+        assertThat(result).hasSize(1);
+        return result.get(0).message();
+    }
+
+    /** The cast of the timeline tests, made by {@link #cast()}: users u1, u2, u3 and the group "team" of a. */
+    private long a;
+    private long b;
+    private long c;
+    private long g;
+
+    /** Creates users a, b, c (u1, u2, u3) and the group g ("team", created by a, so a is its only member). */
+    private void cast() {
+        List<Long> u = users(3);
+        a = u.get(0);
+        b = u.get(1);
+        c = u.get(2);
+        g = store.createGroup("team", "", a);
+    }
+
+    /** Creates users u1, u2, ... (ids 1, 2, ... in a new store) and returns their ids. */
+    private List<Long> users(int n) {
+        List<Long> ids = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            ids.add(user("u" + i));
+        }
+        assertThat(ids.get(0)).isEqualTo(1);
+        return ids;
+    }
+
     @Test
-    void longMessagesRoundTrip() {
-        long alice = user("alice");
+    void appendGivesGaplessSeqsPerTimelineIncreasingMsgnosAndTheServerTime() {
+        assumeTrue(hasTimelines());
+        cast();
+        store.joinGroup(g, b);
+        long before = System.currentTimeMillis();
+        List<Appended> first = store.append(List.of(direct(a, b, "c1", "a to b"), direct(c, b, null, "c to b"),
+                direct(a, c, null, "a to c"), toGroup(a, g, "c2", "a to team"), direct(a, b, null, "again"),
+                toGroup(b, g, null, "b to team")));
+        long after = System.currentTimeMillis();
+        assertThat(first).extracting(Appended::duplicate).containsOnly(false);
+        assertThat(first).extracting(r -> r.message().seq()).containsExactly(1L, 2L, 1L, 1L, 3L, 2L);
+        List<Long> msgnos = first.stream().map(r -> r.message().msgno()).toList();
+        assertThat(msgnos).isSorted().doesNotHaveDuplicates();
+        assertThat(msgnos.get(0)).isPositive();
+        assertThat(first).extracting(r -> r.message().stime()).allSatisfy(t -> assertThat(t).isBetween(before, after));
+        StoredMessage m = first.get(0).message();
+        assertThat(m).isEqualTo(new StoredMessage(m.msgno(), 1, a, "u" + a, b, 0, "c1", "a to b",
+                "2024-07-19 14:39:56", m.stime()));
+        StoredMessage gm = first.get(3).message();
+        assertThat(gm).isEqualTo(new StoredMessage(gm.msgno(), 1, a, "u" + a, 0, g, "c2", "a to team", null,
+                gm.stime()));
+        assertThat(gm.timeline()).isEqualTo(g);
+
+        List<Appended> second = store.append(List.of(direct(c, b, null, "later"), toGroup(a, g, null, "later")));
+        assertThat(second).extracting(r -> r.message().seq()).containsExactly(4L, 3L);
+        assertThat(second.get(0).message().msgno()).isGreaterThan(msgnos.get(msgnos.size() - 1));
+        assertThat(second.get(1).message().msgno()).isGreaterThan(second.get(0).message().msgno());
+        assertThat(store.inbox(b, 0, 100)).containsExactly(first.get(0).message(), first.get(1).message(),
+                first.get(4).message(), second.get(0).message());
+        assertThat(store.inbox(c, 0, 100)).containsExactly(first.get(2).message());
+        assertThat(store.groupMessages(g, 0, 100)).containsExactly(gm, first.get(5).message(),
+                second.get(1).message());
+        assertThat(store.append(List.of())).isEmpty();
+    }
+
+    @Test
+    void inboxAndGroupMessagesPageBySeq() {
+        assumeTrue(hasTimelines());
+        cast();
+        for (int i = 1; i <= 5; i++) {
+            appendOne(direct(a, b, null, "d" + i));
+            appendOne(toGroup(a, g, null, "g" + i));
+        }
+        assertThat(store.inbox(b, 0, 2)).extracting(StoredMessage::text).containsExactly("d1", "d2");
+        assertThat(store.inbox(b, 2, 2)).extracting(StoredMessage::seq).containsExactly(3L, 4L);
+        assertThat(store.inbox(b, 4, 10)).extracting(StoredMessage::text).containsExactly("d5");
+        assertThat(store.inbox(b, 5, 10)).isEmpty();
+        assertThat(store.inbox(b, 0, 0)).isEmpty();
+        assertThat(store.inbox(a, 0, 10)).isEmpty();
+        assertThat(store.inbox(b + 100, 0, 10)).isEmpty();
+        assertThat(store.groupMessages(g, 0, 3)).extracting(StoredMessage::text).containsExactly("g1", "g2", "g3");
+        assertThat(store.groupMessages(g, 3, 3)).extracting(StoredMessage::seq).containsExactly(4L, 5L);
+        assertThat(store.groupMessages(g, 5, 3)).isEmpty();
+        assertThat(store.groupMessages(g + 1, 0, 3)).isEmpty();
+        assertThatThrownBy(() -> store.inbox(b, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aResentCmidReturnsTheFirstMessageAndStoresNothing() {
+        assumeTrue(hasTimelines());
+        cast();
+        StoredMessage first = appendOne(direct(a, b, "c-42", "hello"));
+        List<Appended> again = store.append(List.of(direct(a, b, "c-42", "hello, edited"),
+                toGroup(a, g, "c-42", "to the group this time")));
+        assertThat(again).containsExactly(new Appended(first, true), new Appended(first, true));
+        assertThat(store.inbox(b, 0, 10)).containsExactly(first);
+        assertThat(store.groupMessages(g, 0, 10)).isEmpty();
+
+        StoredMessage fromC = appendOne(direct(c, b, "c-42", "same cmid, other sender"));
+        assertThat(fromC.msgno()).isNotEqualTo(first.msgno());
+        assertThat(fromC.seq()).isEqualTo(2);
+
+        List<Appended> batch = store.append(List.of(direct(a, b, "twice", "one"), direct(a, c, "twice", "two"),
+                direct(a, b, null, "no cmid"), direct(a, b, null, "no cmid")));
+        assertThat(batch).extracting(Appended::duplicate).containsExactly(false, true, false, false);
+        assertThat(batch.get(1).message()).isEqualTo(batch.get(0).message());
+        assertThat(batch.get(3).message().seq()).isEqualTo(batch.get(2).message().seq() + 1);
+        assertThat(store.inbox(b, 0, 10)).extracting(StoredMessage::text)
+                .containsExactly("hello", "same cmid, other sender", "one", "no cmid", "no cmid");
+        assertThat(store.inbox(c, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void tooLongCmidsNamesAndTimesAreRejectedAndNothingIsStored() {
+        assumeTrue(hasTimelines());
+        cast();
+        String longest = "😀".repeat(NewMessage.MAX_CMID_LENGTH);
+        NewMessage ok = direct(a, b, null, "fine");
+        assertThatThrownBy(() -> store.append(List.of(ok, direct(a, b, longest + "x", "too long"))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cmid");
+        assertThatThrownBy(() -> store.append(List.of(ok,
+                NewMessage.direct(a, "n".repeat(ChatStore.MAX_NAME_LENGTH + 1), b, null, "x", null))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("senderName");
+        assertThatThrownBy(() -> store.append(List.of(ok,
+                NewMessage.direct(a, "u1", b, null, "x", "t".repeat(MessageLimits.MAX_TIME_LENGTH + 1)))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("time");
+        assertThat(store.inbox(b, 0, 10)).isEmpty();
+        StoredMessage m = appendOne(NewMessage.direct(a, "😀".repeat(ChatStore.MAX_NAME_LENGTH), b, longest, "x",
+                "🎉".repeat(MessageLimits.MAX_TIME_LENGTH)));
+        assertThat(m.seq()).isEqualTo(1);
+        assertThat(store.inbox(b, 0, 10)).containsExactly(m);
+        assertThat(appendOne(direct(a, b, longest, "resent")).msgno()).isEqualTo(m.msgno());
+    }
+
+    @Test
+    void trickyAndLongTextsRoundTrip() {
+        assumeTrue(hasTimelines());
+        cast();
+        List<NewMessage> batch = new ArrayList<>();
+        for (String text : TRICKY) {
+            batch.add(NewMessage.direct(a, text, b, text, text, text));
+            batch.add(NewMessage.group(a, text, g, text + "/g", text, text));
+        }
         StringBuilder sb = new StringBuilder();
         for (int i = 0; sb.length() < 60 * 1024; i++) {
             sb.append(i).append(" 'q' \"qq\" \\ % _ 😀 𠜎 \u0000 é\n");
         }
-        String big = sb.toString();
-        store.storeOffline(alice, big);
-        store.storeOffline(alice, "");
-        List<String> taken = store.takeOffline(alice);
-        assertThat(taken).hasSize(2);
-        assertThat(taken.get(0)).isEqualTo(big);
-        assertThat(taken.get(1)).isEmpty();
+        batch.add(direct(a, b, null, sb.toString()));
+        List<StoredMessage> stored = store.append(batch).stream().map(Appended::message).toList();
+        List<StoredMessage> inbox = store.inbox(b, 0, 1000);
+        List<StoredMessage> group = store.groupMessages(g, 0, 1000);
+        assertThat(inbox).hasSize(TRICKY.size() + 1);
+        assertThat(group).hasSize(TRICKY.size());
+        for (int i = 0; i < TRICKY.size(); i++) {
+            String text = TRICKY.get(i);
+            assertThat(inbox.get(i)).isEqualTo(stored.get(2 * i));
+            assertThat(inbox.get(i)).extracting(StoredMessage::text, StoredMessage::senderName, StoredMessage::cmid,
+                    StoredMessage::time).containsExactly(text, text, text, text);
+            assertThat(group.get(i)).isEqualTo(stored.get(2 * i + 1));
+            assertThat(group.get(i).cmid()).isEqualTo(text + "/g");
+        }
+        assertThat(inbox.get(TRICKY.size()).text()).isEqualTo(sb.toString());
+        List<Appended> again = store.append(batch);
+        assertThat(again.subList(0, batch.size() - 1)).extracting(Appended::duplicate).containsOnly(true);
+        assertThat(again.subList(0, batch.size() - 1)).extracting(Appended::message)
+                .containsExactlyElementsOf(stored.subList(0, batch.size() - 1));
+        assertThat(again.get(batch.size() - 1).duplicate()).isFalse();
+        StoredMessage empty = appendOne(direct(a, b, null, ""));
+        assertThat(store.inbox(b, empty.seq() - 1, 10)).singleElement().extracting(StoredMessage::text).isEqualTo("");
+    }
+
+    @Test
+    void aBatchOfAThousandIsStoredWholeAndResentWhole() {
+        assumeTrue(hasTimelines());
+        cast();
+        List<Long> u = List.of(a, b, c);
+        List<NewMessage> batch = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            long from = u.get(i % 3);
+            batch.add(i % 4 == 0 ? toGroup(from, g, "c" + i, "m" + i) : direct(from, u.get((i + 1) % 3), "c" + i, "m" + i));
+        }
+        List<Appended> first = store.append(batch);
+        assertThat(first).extracting(Appended::duplicate).containsOnly(false);
+        assertThat(store.groupMessages(g, 0, 2000)).hasSize(300);
+        for (long id : u) {
+            assertThat(store.inbox(id, 0, 2000)).extracting(StoredMessage::seq).hasSize(300).last().isEqualTo(300L);
+        }
+        List<Appended> again = store.append(batch);
+        assertThat(again).extracting(Appended::duplicate).containsOnly(true);
+        assertThat(again).extracting(Appended::message).containsExactlyElementsOf(
+                first.stream().map(Appended::message).toList());
+    }
+
+    // ---- cursors
+
+    @Test
+    void cursorsListTheInboxThenEachGroupById() {
+        assumeTrue(hasTimelines());
+        cast();
+        assertThat(store.cursors(b)).containsExactly(new Cursor(0, 0, 0));
+        assertThat(store.cursors(c + 100)).containsExactly(new Cursor(0, 0, 0));
+        long g1 = g;
+        long g2 = store.createGroup("two", "", a);
+        store.joinGroup(g2, b);
+        store.append(List.of(toGroup(a, g1, null, "1"), toGroup(a, g1, null, "2"), toGroup(a, g1, null, "3"),
+                direct(a, b, null, "x"), direct(c, b, null, "y")));
+        store.joinGroup(g1, b);
+        store.joinGroup(g1, b);
+        assertThat(store.cursors(b)).containsExactly(new Cursor(0, 0, 2), new Cursor(g1, 3, 3), new Cursor(g2, 0, 0));
+        assertThat(store.cursors(a)).containsExactly(new Cursor(0, 0, 0), new Cursor(g1, 0, 3), new Cursor(g2, 0, 0));
+        appendOne(toGroup(b, g1, null, "4"));
+        assertThat(store.cursors(b).get(1)).isEqualTo(new Cursor(g1, 3, 4));
+        assertThat(store.cursors(b).get(1).pending()).isTrue();
+        assertThat(store.cursors(c)).containsExactly(new Cursor(0, 0, 0));
+    }
+
+    @Test
+    void ackMovesForwardOnlyAndNeverPastTheLastSeq() {
+        assumeTrue(hasTimelines());
+        cast();
+        store.joinGroup(g, b);
+        store.append(List.of(direct(a, b, null, "1"), direct(a, b, null, "2"), direct(a, b, null, "3"),
+                toGroup(b, g, null, "1"), toGroup(b, g, null, "2"), toGroup(b, g, null, "3")));
+        store.ack(b, 0, 2);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 2, 3));
+        store.ack(b, 0, 1);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 2, 3));
+        store.ack(b, 0, 10);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 3, 3));
+        store.ack(a, g, 5);
+        assertThat(store.cursors(a)).containsExactly(new Cursor(0, 0, 0), new Cursor(g, 3, 3));
+        assertThat(store.cursors(b).get(1)).isEqualTo(new Cursor(g, 0, 3));
+        store.ack(c, 0, 1);
+        store.ack(c, g, 2);
+        store.ack(c, g + 1, 2);
+        assertThat(store.cursors(c)).containsExactly(new Cursor(0, 0, 0));
+        store.joinGroup(g, c);
+        assertThat(store.cursors(c)).containsExactly(new Cursor(0, 0, 0), new Cursor(g, 3, 3));
+    }
+
+    @Test
+    void rewindMovesBackOnlyAndNotBelowZero() {
+        assumeTrue(hasTimelines());
+        cast();
+        store.append(List.of(direct(a, b, null, "1"), direct(a, b, null, "2"), direct(a, b, null, "3"),
+                toGroup(a, g, null, "1"), toGroup(a, g, null, "2")));
+        store.ack(b, 0, 3);
+        store.rewind(b, 0, 1);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 1, 3));
+        store.rewind(b, 0, 2);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 1, 3));
+        store.rewind(b, 0, -5);
+        assertThat(store.cursors(b).get(0)).isEqualTo(new Cursor(0, 0, 3));
+        store.ack(a, g, 2);
+        store.rewind(a, g, 1);
+        assertThat(store.cursors(a).get(1)).isEqualTo(new Cursor(g, 1, 2));
+        store.rewind(c, g, 0);
+        store.rewind(c, 0, 0);
+        assertThat(store.cursors(c)).containsExactly(new Cursor(0, 0, 0));
+        store.joinGroup(g, c);
+        assertThat(store.cursors(c).get(1)).isEqualTo(new Cursor(g, 2, 2));
+    }
+
+    // ---- history
+
+    @Test
+    void conversationHasBothDirectionsNewestFirstInPages() {
+        assumeTrue(hasTimelines());
+        cast();
+        store.joinGroup(g, b);
+        List<StoredMessage> ab = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ab.add(appendOne(i % 3 == 0 ? direct(b, a, null, "b" + i) : direct(a, b, null, "a" + i)));
+            appendOne(direct(c, i % 2 == 0 ? a : b, null, "from c"));
+            appendOne(direct(a, c, null, "to c"));
+            appendOne(toGroup(a, g, null, "group"));
+        }
+        Collections.reverse(ab);
+        assertThat(store.conversation(a, b, 0, 100)).containsExactlyElementsOf(ab);
+        assertThat(store.conversation(b, a, -1, 100)).containsExactlyElementsOf(ab);
+        List<StoredMessage> page1 = store.conversation(a, b, 0, 4);
+        assertThat(page1).containsExactlyElementsOf(ab.subList(0, 4));
+        List<StoredMessage> page2 = store.conversation(a, b, page1.get(3).msgno(), 4);
+        assertThat(page2).containsExactlyElementsOf(ab.subList(4, 6));
+        assertThat(store.conversation(a, b, ab.get(5).msgno(), 4)).isEmpty();
+        assertThat(store.conversation(a, b, ab.get(0).msgno(), 1)).containsExactly(ab.get(1));
+        assertThat(store.conversation(b, c, 0, 100)).extracting(StoredMessage::text).containsOnly("from c").hasSize(3);
+        assertThat(store.conversation(a, a, 0, 100)).isEmpty();
+    }
+
+    @Test
+    void groupHistoryIsNewestFirstInPages() {
+        assumeTrue(hasTimelines());
+        cast();
+        long g1 = g;
+        long g2 = store.createGroup("two", "", a);
+        List<StoredMessage> mine = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            mine.add(appendOne(toGroup(a, g1, null, "m" + i)));
+            appendOne(toGroup(a, g2, null, "other group"));
+            appendOne(direct(a, b, null, "direct"));
+        }
+        Collections.reverse(mine);
+        assertThat(store.groupHistory(g1, 0, 100)).containsExactlyElementsOf(mine);
+        assertThat(store.groupHistory(g1, 0, 2)).containsExactlyElementsOf(mine.subList(0, 2));
+        assertThat(store.groupHistory(g1, mine.get(1).msgno(), 2)).containsExactlyElementsOf(mine.subList(2, 4));
+        assertThat(store.groupHistory(g1, mine.get(3).msgno(), 2)).containsExactly(mine.get(4));
+        assertThat(store.groupHistory(g1, mine.get(4).msgno(), 2)).isEmpty();
+        assertThat(store.groupHistory(g2 + 1, 0, 2)).isEmpty();
+    }
+
+    // ---- concurrent appends, from one node or two
+
+    @Test
+    void concurrentAppendsKeepSeqsGaplessAndStoreEachCmidOnce() throws Exception {
+        assumeTrue(hasTimelines());
+        List<Long> u = users(4);
+        long g = store.createGroup("team", "", u.get(0));
+        for (long id : u.subList(1, 4)) {
+            store.joinGroup(g, id);
+        }
+        ChatStore other = otherNode();
+        try {
+            int rounds = 40;
+            List<Object> outcomes = race(4, i -> () -> {
+                ChatStore node = i < 2 ? store : other;
+                long sender = u.get(i % 2); // threads 0 and 2 send as u1, 1 and 3 as u2, one on each node
+                List<Appended> results = new ArrayList<>();
+                for (int r = 0; r < rounds; r++) {
+                    List<NewMessage> batch = new ArrayList<>();
+                    for (int k = 0; k <= r % 4; k++) {
+                        String cmid = k == 0 ? "shared-" + r : k == 1 ? null : "t" + i + "-" + r + "-" + k;
+                        long to = u.get((i + r + k) % 4);
+                        batch.add((r + k) % 3 == 0 || to == sender ? toGroup(sender, g, cmid, "g" + i + "-" + r)
+                                : direct(sender, to, cmid, "d" + i + "-" + r));
+                    }
+                    results.addAll(node.append(batch));
+                }
+                return results;
+            });
+            List<Appended> all = new ArrayList<>();
+            for (Object o : outcomes) {
+                assertThat(o).isInstanceOf(List.class);
+                for (Object a : (List<?>) o) {
+                    all.add((Appended) a);
+                }
+            }
+            List<StoredMessage> stored = new ArrayList<>(store.groupMessages(g, 0, 10_000));
+            assertGapless(stored);
+            for (long id : u) {
+                List<StoredMessage> inbox = store.inbox(id, 0, 10_000);
+                assertGapless(inbox);
+                stored.addAll(inbox);
+            }
+            List<StoredMessage> fresh = all.stream().filter(x -> !x.duplicate()).map(Appended::message).toList();
+            assertThat(stored).hasSameSizeAs(fresh).containsExactlyInAnyOrderElementsOf(fresh);
+            assertThat(stored).extracting(StoredMessage::msgno).doesNotHaveDuplicates();
+            Map<String, List<StoredMessage>> byCmid = new HashMap<>();
+            for (StoredMessage m : stored) {
+                if (m.cmid() != null) {
+                    byCmid.computeIfAbsent(m.senderId() + "/" + m.cmid(), k -> new ArrayList<>()).add(m);
+                }
+            }
+            assertThat(byCmid.values()).allSatisfy(list -> assertThat(list).hasSize(1));
+            assertThat(byCmid).containsKeys(u.get(0) + "/shared-0", u.get(1) + "/shared-" + (rounds - 1));
+            for (Appended x : all) {
+                if (x.message().cmid() != null) {
+                    assertThat(x.message()).isEqualTo(byCmid.get(x.message().senderId() + "/" + x.message().cmid()).get(0));
+                }
+            }
+            assertThat(all.stream().filter(Appended::duplicate).count()).isEqualTo(2L * rounds);
+        } finally {
+            if (other != store) {
+                other.close();
+            }
+        }
+    }
+
+    private static void assertGapless(List<StoredMessage> timeline) {
+        for (int i = 0; i < timeline.size(); i++) {
+            assertThat(timeline.get(i).seq()).as("seq at %d of %s", i, timeline).isEqualTo(i + 1);
+        }
+        assertThat(timeline).extracting(StoredMessage::msgno).isSorted().doesNotHaveDuplicates();
     }
 
     // ---- lifecycle
@@ -453,7 +758,11 @@ public abstract class ChatStoreContractTest {
         store.close();
         assertThatThrownBy(() -> store.findUser(alice)).isInstanceOf(StoreException.class);
         assertThatThrownBy(() -> store.createUser("bob", password(2))).isInstanceOf(StoreException.class);
-        assertThatThrownBy(() -> store.takeOffline(alice)).isInstanceOf(StoreException.class);
+        if (hasTimelines()) {
+            assertThatThrownBy(() -> store.append(List.of(NewMessage.direct(alice, "alice", alice, null, "x", null))))
+                    .isInstanceOf(StoreException.class);
+            assertThatThrownBy(() -> store.cursors(alice)).isInstanceOf(StoreException.class);
+        }
     }
 
     /**

@@ -18,12 +18,20 @@ public final class Await {
 
     /** Returns once the condition holds; fails the test naming {@code what} after the timeout. */
     public static void until(BooleanSupplier condition, Duration timeout, String what) {
+        if (!holdsWithin(condition, timeout)) {
+            Assertions.fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+        }
+    }
+
+    /** Whether the condition holds within the timeout (checked every millisecond), for callers that report a timeout themselves. */
+    public static boolean holdsWithin(BooleanSupplier condition, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                Assertions.fail("timed out after " + timeout.toSeconds() + " s waiting for " + what);
+                return false;
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
         }
+        return true;
     }
 }

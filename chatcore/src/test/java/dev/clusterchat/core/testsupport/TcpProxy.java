@@ -11,55 +11,66 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP forwarder between the code under test and a real service, to cut the network on demand:
- * {@link #cut()} drops every connection and stops listening (new connections are refused),
- * {@link #restore()} listens again on the same port. Thread-safe.
+ * {@link #cut()} drops every connection and closes each new one at once, {@link #restore()} forwards again.
+ * The listening socket stays open through a cut: giving its port back would let any other socket on the
+ * machine (or a client's own retry, connecting to itself) take it before the restore. Thread-safe.
  */
 public final class TcpProxy implements AutoCloseable {
     private final String targetHost;
     private final int targetPort;
-    private final int port;
+    private final ServerSocket listener;
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-    private volatile ServerSocket listener;
+    private boolean forwarding = true; // guarded by this
 
     public TcpProxy(String targetHost, int targetPort) throws IOException {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress("127.0.0.1", 0));
-        this.port = s.getLocalPort();
-        listen(s);
+        listener = new ServerSocket();
+        listener.bind(new InetSocketAddress("127.0.0.1", 0));
+        Thread t = new Thread(this::acceptLoop, "proxy-accept-" + listener.getLocalPort());
+        t.setDaemon(true);
+        t.start();
     }
 
     public int port() {
-        return port;
+        return listener.getLocalPort();
     }
 
-    private void listen(ServerSocket s) {
-        listener = s;
-        Thread t = new Thread(() -> {
-            while (!s.isClosed()) {
-                try {
-                    Socket client = s.accept();
-                    Socket upstream = new Socket(targetHost, targetPort);
-                    synchronized (this) {
-                        if (s.isClosed()) { // cut while this one was being set up: it must not survive the cut
-                            closeQuietly(client);
-                            closeQuietly(upstream);
-                            return;
-                        }
-                        sockets.add(client);
-                        sockets.add(upstream);
-                    }
-                    pump(client, upstream);
-                    pump(upstream, client);
-                } catch (IOException e) {
-                    return; // closed by cut() or close()
-                }
+    private void acceptLoop() {
+        while (!listener.isClosed()) {
+            Socket client;
+            try {
+                client = listener.accept();
+            } catch (IOException e) {
+                return; // closed by close()
             }
-        }, "proxy-accept-" + port);
-        t.setDaemon(true);
-        t.start();
+            if (!isForwarding()) {
+                closeQuietly(client);
+                continue;
+            }
+            Socket upstream;
+            try {
+                upstream = new Socket(targetHost, targetPort);
+            } catch (IOException e) {
+                closeQuietly(client);
+                continue;
+            }
+            synchronized (this) {
+                if (!forwarding) { // cut while this one was being set up: it must not survive the cut
+                    closeQuietly(client);
+                    closeQuietly(upstream);
+                    continue;
+                }
+                sockets.add(client);
+                sockets.add(upstream);
+            }
+            pump(client, upstream);
+            pump(upstream, client);
+        }
+    }
+
+    private synchronized boolean isForwarding() {
+        return forwarding;
     }
 
     private void pump(Socket from, Socket to) {
@@ -76,29 +87,27 @@ public final class TcpProxy implements AutoCloseable {
                 closeQuietly(from);
                 closeQuietly(to);
             }
-        }, "proxy-pump-" + port);
+        }, "proxy-pump-" + port());
         t.setDaemon(true);
         t.start();
     }
 
-    /** Drops every connection and refuses new ones. */
+    /** Drops every connection; new ones are closed as soon as they are accepted, until {@link #restore()}. */
     public synchronized void cut() {
-        closeQuietly(listener);
+        forwarding = false;
         sockets.forEach(TcpProxy::closeQuietly);
         sockets.clear();
     }
 
-    /** Accepts connections again, on the same port. */
-    public void restore() throws IOException {
-        ServerSocket s = new ServerSocket();
-        s.setReuseAddress(true);
-        s.bind(new InetSocketAddress("127.0.0.1", port));
-        listen(s);
+    /** Forwards new connections again, on the same port. */
+    public synchronized void restore() {
+        forwarding = true;
     }
 
     @Override
     public void close() {
         cut();
+        closeQuietly(listener);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -49,6 +49,11 @@ public final class TestServer implements AutoCloseable {
         return keep(ChatClient.connectLegacy(server.port()));
     }
 
+    /** A new protocol v1 client with a small socket receive buffer (a reader that falls behind), closed with the server. */
+    public ChatClient clientWithReceiveBuffer(int bytes) {
+        return keep(ChatClient.connectWithReceiveBuffer(server.port(), bytes));
+    }
+
     private ChatClient keep(ChatClient c) {
         clients.add(c);
         return c;

@@ -14,8 +14,7 @@ import java.util.regex.Pattern;
  */
 enum Dialect {
     /** Embedded H2 2.x (MODE=MariaDB): chatd's default. */
-    H2("jdbc:h2:", "com.h2database:h2",
-            "SELECT id, message FROM OLD TABLE (DELETE FROM offlinemessage WHERE userid = ?) ORDER BY id") {
+    H2("jdbc:h2:", "com.h2database:h2") {
         private final Pattern mode = Pattern.compile("(?i);\\s*MODE\\s*=\\s*([^;]*)");
         private final Pattern varchar = Pattern.compile("VARCHAR\\((\\d+)\\)");
 
@@ -31,6 +30,9 @@ enum Dialect {
             if (!completed.toUpperCase(Locale.ROOT).contains(";DATABASE_TO_")) {
                 completed += ";DATABASE_TO_LOWER=TRUE";
             }
+            if (!completed.toUpperCase(Locale.ROOT).contains(";WRITE_DELAY=")) {
+                completed += ";WRITE_DELAY=0";
+            }
             return completed;
         }
 
@@ -41,9 +43,8 @@ enum Dialect {
         }
     },
 
-    /** MariaDB 10.2 or later (utf8mb4_nopad_bin, DELETE ... RETURNING), through mariadb-java-client. */
-    MARIADB("jdbc:mariadb:", "org.mariadb.jdbc:mariadb-java-client",
-            "DELETE FROM offlinemessage WHERE userid = ? RETURNING id, message") {
+    /** MariaDB 10.2 or later (utf8mb4_nopad_bin), through mariadb-java-client. */
+    MARIADB("jdbc:mariadb:", "org.mariadb.jdbc:mariadb-java-client") {
         @Override
         Properties connectionProperties(String url, Duration connectTimeout) {
             Properties p = new Properties();
@@ -56,12 +57,10 @@ enum Dialect {
 
     private final String urlPrefix;
     private final String driverArtifact;
-    private final String takeOfflineSql;
 
-    Dialect(String urlPrefix, String driverArtifact, String takeOfflineSql) {
+    Dialect(String urlPrefix, String driverArtifact) {
         this.urlPrefix = urlPrefix;
         this.driverArtifact = driverArtifact;
-        this.takeOfflineSql = takeOfflineSql;
     }
 
     /** The dialect of a JDBC URL, or IllegalArgumentException naming the supported ones. */
@@ -81,14 +80,13 @@ enum Dialect {
     }
 
     /**
-     * Deletes and returns a user's offline messages in one statement, so two callers can never both
-     * get a message: {@code (id, message)} rows, one parameter (the user id), not necessarily ordered.
+     * The URL with the settings the store needs added: for H2, its compatibility mode, and
+     * WRITE_DELAY=0 (unless the URL sets it). H2's MVStore otherwise writes a commit to its file
+     * only within WRITE_DELAY ms (default 500) after commit() returned, so a process killed in
+     * that window loses appends it acknowledged; with 0 each commit writes to the file before it
+     * returns (no fsync: it survives a killed process, not a power cut), at the cost of one file
+     * write per transaction.
      */
-    String takeOfflineSql() {
-        return takeOfflineSql;
-    }
-
-    /** The URL with the settings the store needs added (H2's compatibility mode). */
     String completeUrl(String url) {
         return url;
     }

@@ -1,13 +1,18 @@
 package dev.clusterchat.core.store.jdbc;
 
+import dev.clusterchat.core.store.Appended;
 import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.Cursor;
 import dev.clusterchat.core.store.Group;
 import dev.clusterchat.core.store.GroupWithMembers;
 import dev.clusterchat.core.store.Member;
+import dev.clusterchat.core.store.MessageLimits;
 import dev.clusterchat.core.store.NameTakenException;
+import dev.clusterchat.core.store.NewMessage;
 import dev.clusterchat.core.store.PasswordHash;
 import dev.clusterchat.core.store.Role;
 import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.StoredMessage;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.UserRecord;
 
@@ -22,13 +27,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link ChatStore} on JDBC: embedded H2 (file mode, chatd's default) or MariaDB, with the same SQL
@@ -52,22 +56,26 @@ public final class JdbcStore implements ChatStore {
             + "WHERE f.userid = ? ORDER BY u.id";
     private static final String INSERT_GROUP = "INSERT INTO allgroup (groupname, groupdesc) VALUES (?, ?)";
     private static final String FIND_GROUP = "SELECT id, groupname, groupdesc FROM allgroup WHERE id = ?";
-    private static final String ADD_MEMBER = "INSERT IGNORE INTO groupuser (groupid, userid, grouprole) VALUES (?, ?, ?)";
+    /** A new member's cursor starts at the group's last seq: joining does not deliver older messages. */
+    private static final String ADD_MEMBER = "INSERT IGNORE INTO groupuser (groupid, userid, grouprole, acked) "
+            + "VALUES (?, ?, ?, COALESCE((SELECT lastseq FROM groupseq WHERE groupid = ?), 0))";
+    private static final String GROUP_IDS = "SELECT groupid FROM groupuser WHERE userid = ? ORDER BY groupid";
     private static final String IS_MEMBER = "SELECT 1 FROM groupuser WHERE groupid = ? AND userid = ?";
     private static final String MEMBER_IDS = "SELECT userid FROM groupuser WHERE groupid = ? ORDER BY userid";
     private static final String GROUPS_OF = "SELECT g.id, g.groupname, g.groupdesc, u.id, u.name, m.grouprole "
             + "FROM groupuser mine JOIN allgroup g ON g.id = mine.groupid "
             + "JOIN groupuser m ON m.groupid = g.id JOIN `user` u ON u.id = m.userid "
             + "WHERE mine.userid = ? ORDER BY g.id, u.id";
-    private static final String LOCK_USER = "SELECT id FROM `user` WHERE id = ? FOR UPDATE";
-    private static final String STORE_OFFLINE = "INSERT INTO offlinemessage (userid, message) VALUES (?, ?)";
 
     private final Dialect dialect;
     private final SqlRunner sql;
+    /** Held around each append on H2 (see {@link AppendGate}); null on MariaDB. */
+    private final ReentrantLock appendGate;
 
-    private JdbcStore(Dialect dialect, ConnectionPool pool) {
+    private JdbcStore(Dialect dialect, ConnectionPool pool, String url) {
         this.dialect = dialect;
         this.sql = new SqlRunner(pool);
+        this.appendGate = dialect == Dialect.H2 ? AppendGate.of(url) : null;
     }
 
     /**
@@ -94,7 +102,7 @@ public final class JdbcStore implements ChatStore {
         ConnectionPool pool = new ConnectionPool(url, user, password,
                 dialect.connectionProperties(url, borrowTimeout), poolSize, borrowTimeout,
                 ConnectionPool.DEFAULT_ALIVE_BYPASS);
-        JdbcStore store = new JdbcStore(dialect, pool);
+        JdbcStore store = new JdbcStore(dialect, pool, url);
         try {
             store.sql.call("apply schema", c -> {
                 Schema.apply(c, dialect);
@@ -256,6 +264,48 @@ public final class JdbcStore implements ChatStore {
         return rows("groupMemberIds", MEMBER_IDS, groupId, rs -> rs.getLong(1));
     }
 
+    /** Thread-safe: the ids of the groups the user belongs to, ascending (one indexed query). */
+    public List<Long> groupIds(long userId) {
+        return sql.call("groupIds", c -> {
+            try (PreparedStatement ps = c.prepareStatement(GROUP_IDS)) {
+                ps.setLong(1, userId);
+                List<Long> ids = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+                return ids;
+            }
+        });
+    }
+
+    /** A user's acknowledged seq in a timeline (0: its inbox, else a group), as {@link #positions} reads it. */
+    public record Position(long userId, long timeline, long acked) {
+    }
+
+    /**
+     * Thread-safe: up to {@code limit} stored messages after {@code afterMsgno}, in msgno order;
+     * with {@link #positions}, for moving messages to another store ({@link #forgetMessages}).
+     */
+    public List<StoredMessage> storedMessages(long afterMsgno, int limit) {
+        MessageLimits.checkLimit(limit);
+        return sql.call("storedMessages", c -> TimelineQueries.stored(c, afterMsgno, limit));
+    }
+
+    /** Thread-safe: every position past 0, inboxes first, each ordered by user and timeline. */
+    public List<Position> positions() {
+        return sql.call("positions", TimelineQueries::positions);
+    }
+
+    /** Thread-safe: deletes every stored message, the timelines' counters and positions. */
+    public void forgetMessages() {
+        sql.transaction("forgetMessages", c -> {
+            TimelineQueries.forget(c);
+            return null;
+        });
+    }
+
     /** Thread-safe. One query: the user's groups joined with all their members. */
     @Override
     public List<GroupWithMembers> groupsOf(long userId) {
@@ -279,53 +329,78 @@ public final class JdbcStore implements ChatStore {
         });
     }
 
-    /** Thread-safe. One batch in one transaction. */
+    /**
+     * Thread-safe. One transaction of a handful of round trips, whatever the batch size (see
+     * {@link Appender}); seqs stay gapless with any number of stores appending to one database. On
+     * H2, one append at a time per database (see {@link AppendGate}).
+     */
     @Override
-    public void storeOffline(Collection<Long> userIds, String message) {
-        Objects.requireNonNull(message, "message");
-        List<Long> ids = List.copyOf(userIds);
-        if (ids.isEmpty()) {
-            return;
+    public List<Appended> append(List<NewMessage> messages) {
+        List<NewMessage> checked = MessageLimits.check(messages);
+        if (checked.isEmpty()) {
+            return List.of();
         }
-        sql.transaction("storeOffline", c -> {
-            try (PreparedStatement ps = c.prepareStatement(STORE_OFFLINE)) {
-                for (long id : ids) {
-                    ps.setLong(1, id);
-                    ps.setString(2, message);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+        if (appendGate == null) {
+            return sql.transaction("append", c -> Appender.append(c, checked));
+        }
+        appendGate.lock();
+        try {
+            return sql.transaction("append", c -> Appender.append(c, checked));
+        } finally {
+            appendGate.unlock();
+        }
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> inbox(long userId, long afterSeq, int limit) {
+        MessageLimits.checkLimit(limit);
+        return sql.call("inbox", c -> TimelineQueries.after(c, 0, userId, afterSeq, limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> groupMessages(long groupId, long afterSeq, int limit) {
+        MessageLimits.checkLimit(limit);
+        return sql.call("groupMessages", c -> TimelineQueries.after(c, groupId, 0, afterSeq, limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<Cursor> cursors(long userId) {
+        return sql.call("cursors", c -> TimelineQueries.cursors(c, userId));
+    }
+
+    /** Thread-safe: one UPDATE. */
+    @Override
+    public void ack(long userId, long timeline, long seq) {
+        sql.call("ack", c -> {
+            TimelineQueries.ack(c, userId, timeline, seq);
             return null;
         });
     }
 
-    /**
-     * Thread-safe. One DELETE that returns what it deleted (see {@link Dialect#takeOfflineSql()}), after
-     * locking the user's row: concurrent takers for one user queue there instead of deadlocking in
-     * InnoDB's indexes (deadlocks are retried anyway; this makes them rare).
-     */
+    /** Thread-safe: one UPDATE. */
     @Override
-    public List<String> takeOffline(long userId) {
-        return sql.transaction("takeOffline", c -> {
-            try (PreparedStatement lock = c.prepareStatement(LOCK_USER)) {
-                lock.setLong(1, userId);
-                lock.executeQuery().close();
-            }
-            record Row(long id, String message) {
-            }
-            List<Row> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(dialect.takeOfflineSql())) {
-                ps.setLong(1, userId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new Row(rs.getLong(1), rs.getString(2)));
-                    }
-                }
-            }
-            rows.sort(Comparator.comparingLong(Row::id));
-            return rows.stream().map(Row::message).toList();
+    public void rewind(long userId, long timeline, long seq) {
+        sql.call("rewind", c -> {
+            TimelineQueries.rewind(c, userId, timeline, seq);
+            return null;
         });
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> conversation(long a, long b, long beforeMsgno, int limit) {
+        MessageLimits.checkLimit(limit);
+        return sql.call("conversation", c -> TimelineQueries.conversation(c, a, b, beforeMsgno, limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> groupHistory(long groupId, long beforeMsgno, int limit) {
+        MessageLimits.checkLimit(limit);
+        return sql.call("groupHistory", c -> TimelineQueries.groupHistory(c, groupId, beforeMsgno, limit));
     }
 
     /** Thread-safe: one {@code SELECT 1} on a pooled connection, with a short query timeout. */
@@ -378,6 +453,7 @@ public final class JdbcStore implements ChatStore {
             ps.setLong(1, groupId);
             ps.setLong(2, userId);
             ps.setString(3, role.wire());
+            ps.setLong(4, groupId);
             return ps.executeUpdate() == 1;
         }
     }

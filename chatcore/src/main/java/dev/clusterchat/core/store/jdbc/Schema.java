@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The repository's schema.sql (copied next to this class by the build: one source of truth) and
- * how to apply it. Every statement is idempotent, so it runs at each open. Stateless.
+ * how to apply it. Every statement is idempotent, and so is the upgrade that follows, so it runs at
+ * each open. Stateless.
  */
 final class Schema {
     static final String RESOURCE = "schema.sql";
@@ -21,13 +22,17 @@ final class Schema {
     private Schema() {
     }
 
-    /** Runs every statement of the schema, adapted to the dialect, in autocommit mode. */
+    /**
+     * Runs every statement of the schema, adapted to the dialect, in autocommit mode, then moves what
+     * an earlier release left in its offline store into the inboxes ({@link OfflineMigration}).
+     */
     static void apply(Connection connection, Dialect dialect) throws SQLException {
         try (Statement st = connection.createStatement()) {
             for (String sql : statements(dialect.adaptSchema(script()))) {
                 st.execute(sql);
             }
         }
+        OfflineMigration.run(connection);
     }
 
     /** schema.sql as bundled in the jar. */

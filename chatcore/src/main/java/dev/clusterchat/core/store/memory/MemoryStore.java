@@ -1,18 +1,22 @@
 package dev.clusterchat.core.store.memory;
 
+import dev.clusterchat.core.store.Appended;
 import dev.clusterchat.core.store.ChatStore;
+import dev.clusterchat.core.store.Cursor;
 import dev.clusterchat.core.store.Group;
 import dev.clusterchat.core.store.GroupWithMembers;
 import dev.clusterchat.core.store.Member;
+import dev.clusterchat.core.store.MessageLimits;
 import dev.clusterchat.core.store.NameTakenException;
+import dev.clusterchat.core.store.NewMessage;
 import dev.clusterchat.core.store.PasswordHash;
 import dev.clusterchat.core.store.Role;
 import dev.clusterchat.core.store.StoreException;
+import dev.clusterchat.core.store.StoredMessage;
 import dev.clusterchat.core.store.User;
 import dev.clusterchat.core.store.UserRecord;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +26,21 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * A {@link ChatStore} in the heap, for tests and embedders; nothing survives {@link #close()}.
- * Thread-safe: one lock guards everything (every call is short and never blocks on I/O).
+ * A {@link ChatStore} in the heap, for tests, benchmarks and embedders; nothing survives
+ * {@link #close()}. Thread-safe: one lock guards users and groups, another the messages (every call
+ * is short and never blocks on I/O; an append costs a few map look-ups per message).
+ *
+ * <p>Retention, so that a long run does not grow without bound: each timeline keeps every message
+ * that someone who must get it (the inbox's owner; the group's members) has not acknowledged yet,
+ * plus its newest {@code historyPerTimeline} messages (default {@value #DEFAULT_HISTORY}) for
+ * history. Older messages are gone: {@code inbox}, {@code groupMessages}, {@code conversation} and
+ * {@code groupHistory} return only what is kept, a {@code rewind} past it finds nothing to send
+ * again, and a cmid is remembered only as long as its message is kept.
  */
 public final class MemoryStore implements ChatStore {
+    /** How many of each timeline's newest messages are kept for history, by default. */
+    public static final int DEFAULT_HISTORY = 1_000;
+
     private final Map<Long, UserRecord> users = new HashMap<>();
     private final Map<String, Long> userIds = new HashMap<>();
     private final Map<Long, TreeSet<Long>> friends = new HashMap<>();
@@ -33,10 +48,23 @@ public final class MemoryStore implements ChatStore {
     private final Map<String, Long> groupIds = new HashMap<>();
     private final Map<Long, TreeMap<Long, Role>> members = new HashMap<>();
     private final Map<Long, TreeSet<Long>> groupsByUser = new HashMap<>();
-    private final Map<Long, List<String>> offline = new HashMap<>();
     private long lastUserId;
     private long lastGroupId;
     private boolean closed;
+    private final MemoryMessages messages;
+
+    /** Keeps the newest {@value #DEFAULT_HISTORY} messages of each timeline for history. */
+    public MemoryStore() {
+        this(DEFAULT_HISTORY);
+    }
+
+    /** Keeps the newest {@code historyPerTimeline} messages of each timeline (and all unacknowledged ones). */
+    public MemoryStore(int historyPerTimeline) {
+        if (historyPerTimeline < 0) {
+            throw new IllegalArgumentException("historyPerTimeline cannot be negative: " + historyPerTimeline);
+        }
+        this.messages = new MemoryMessages(historyPerTimeline);
+    }
 
     /** Thread-safe. */
     @Override
@@ -96,6 +124,7 @@ public final class MemoryStore implements ChatStore {
         groups.put(id, new Group(id, name, description));
         groupIds.put(name, id);
         addMember(id, creatorId, Role.CREATOR);
+        messages.join(id, creatorId);
         return id;
     }
 
@@ -114,6 +143,7 @@ public final class MemoryStore implements ChatStore {
             return false;
         }
         addMember(groupId, userId, Role.NORMAL);
+        messages.join(groupId, userId);
         return true;
     }
 
@@ -152,26 +182,61 @@ public final class MemoryStore implements ChatStore {
 
     /** Thread-safe. */
     @Override
-    public synchronized void storeOffline(Collection<Long> userIds, String message) {
-        Objects.requireNonNull(message, "message");
-        List<Long> ids = List.copyOf(userIds); // rejects null ids before anything is stored
-        checkOpen();
-        for (long id : ids) {
-            offline.computeIfAbsent(id, k -> new ArrayList<>()).add(message);
-        }
+    public List<Appended> append(List<NewMessage> messages) {
+        return this.messages.append(MessageLimits.check(messages));
     }
 
     /** Thread-safe. */
     @Override
-    public synchronized List<String> takeOffline(long userId) {
-        checkOpen();
-        List<String> taken = offline.remove(userId);
-        return taken == null ? List.of() : List.copyOf(taken);
+    public List<StoredMessage> inbox(long userId, long afterSeq, int limit) {
+        return messages.after(false, userId, afterSeq, MessageLimits.checkLimit(limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> groupMessages(long groupId, long afterSeq, int limit) {
+        return messages.after(true, groupId, afterSeq, MessageLimits.checkLimit(limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<Cursor> cursors(long userId) {
+        List<Long> groupIds;
+        synchronized (this) {
+            checkOpen();
+            groupIds = List.copyOf(groupsByUser.getOrDefault(userId, new TreeSet<>()));
+        }
+        return messages.cursors(userId, groupIds);
+    }
+
+    /** Thread-safe. */
+    @Override
+    public void ack(long userId, long timeline, long seq) {
+        messages.ack(userId, timeline, seq);
+    }
+
+    /** Thread-safe. */
+    @Override
+    public void rewind(long userId, long timeline, long seq) {
+        messages.rewind(userId, timeline, seq);
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> conversation(long a, long b, long beforeMsgno, int limit) {
+        return messages.conversation(a, b, beforeMsgno, MessageLimits.checkLimit(limit));
+    }
+
+    /** Thread-safe. */
+    @Override
+    public List<StoredMessage> groupHistory(long groupId, long beforeMsgno, int limit) {
+        return messages.groupHistory(groupId, beforeMsgno, MessageLimits.checkLimit(limit));
     }
 
     /** Thread-safe: drops everything; later calls fail with {@link StoreException}. */
     @Override
     public synchronized void close() {
+        messages.close();
         closed = true;
         users.clear();
         userIds.clear();
@@ -180,7 +245,6 @@ public final class MemoryStore implements ChatStore {
         groupIds.clear();
         members.clear();
         groupsByUser.clear();
-        offline.clear();
     }
 
     private void addMember(long groupId, long userId, Role role) {

@@ -24,10 +24,12 @@ class JdbcStoreTest {
     }
 
     @Test
-    void schemaSplitsIntoItsFiveCreateTableStatements() {
+    void schemaSplitsIntoItsIdempotentStatements() {
         List<String> statements = Schema.statements(Schema.script());
-        assertThat(statements).hasSize(5).allSatisfy(s -> assertThat(s).startsWith("CREATE TABLE IF NOT EXISTS"))
-                .noneSatisfy(s -> assertThat(s).contains("--").endsWith(";"));
+        assertThat(statements).hasSize(8).noneSatisfy(s -> assertThat(s).contains("--").endsWith(";"));
+        assertThat(statements).filteredOn(s -> s.startsWith("CREATE TABLE IF NOT EXISTS")).hasSize(7);
+        assertThat(statements).filteredOn(s -> s.startsWith("ALTER TABLE")).singleElement().asString()
+                .contains("ADD COLUMN IF NOT EXISTS");
         assertThat(statements.get(0)).startsWith("CREATE TABLE IF NOT EXISTS `user`");
     }
 
@@ -50,9 +52,10 @@ class JdbcStoreTest {
 
     @Test
     void h2UrlsGetMariaDbModeUnlessTheyHaveIt() {
-        assertThat(Dialect.H2.completeUrl("jdbc:h2:mem:x")).isEqualTo("jdbc:h2:mem:x;MODE=MariaDB;DATABASE_TO_LOWER=TRUE");
-        assertThat(Dialect.H2.completeUrl("jdbc:h2:mem:x;mode=mariadb;DATABASE_TO_LOWER=TRUE"))
-                .isEqualTo("jdbc:h2:mem:x;mode=mariadb;DATABASE_TO_LOWER=TRUE");
+        assertThat(Dialect.H2.completeUrl("jdbc:h2:mem:x"))
+                .isEqualTo("jdbc:h2:mem:x;MODE=MariaDB;DATABASE_TO_LOWER=TRUE;WRITE_DELAY=0");
+        assertThat(Dialect.H2.completeUrl("jdbc:h2:mem:x;mode=mariadb;DATABASE_TO_LOWER=TRUE;write_delay=100"))
+                .isEqualTo("jdbc:h2:mem:x;mode=mariadb;DATABASE_TO_LOWER=TRUE;write_delay=100");
         assertThatThrownBy(() -> Dialect.H2.completeUrl("jdbc:h2:mem:x;MODE=PostgreSQL"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MODE=MariaDB");
         assertThat(Dialect.MARIADB.completeUrl("jdbc:mariadb://h/db")).isEqualTo("jdbc:mariadb://h/db");

@@ -2,6 +2,8 @@ package dev.clusterchat.core.store.jdbc;
 
 import dev.clusterchat.core.store.ChatStore;
 import dev.clusterchat.core.store.ChatStoreContractTest;
+import dev.clusterchat.core.store.Cursor;
+import dev.clusterchat.core.store.NewMessage;
 import dev.clusterchat.core.store.StoreException;
 import dev.clusterchat.core.testsupport.TcpProxy;
 import dev.clusterchat.core.testsupport.Services;
@@ -32,7 +34,8 @@ class MariaDbStoreTest extends ChatStoreContractTest {
     private static final String SERVER_URL = env("CHAT_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/");
     private static final String USER = env("CHAT_TEST_MARIADB_USER", "root");
     private static final String PASSWORD = env("CHAT_TEST_MARIADB_PASSWORD", "");
-    private static final List<String> TABLES = List.of("`user`", "friend", "allgroup", "groupuser", "offlinemessage");
+    private static final List<String> TABLES = List.of("`user`", "friend", "allgroup", "groupuser", "message",
+            "inbox", "groupseq");
     private static final String HOST_PORT = SERVER_URL.replaceFirst("(?i)^jdbc:mariadb://", "").split("[/?]", 2)[0];
     private static final String HOST = HOST_PORT.contains(":") ? HOST_PORT.substring(0, HOST_PORT.lastIndexOf(':')) : HOST_PORT;
     private static final int PORT = HOST_PORT.contains(":")
@@ -57,6 +60,11 @@ class MariaDbStoreTest extends ChatStoreContractTest {
         if (database != null) {
             execute(SERVER_URL, "DROP DATABASE IF EXISTS `" + database + "`");
         }
+    }
+
+    @Override
+    protected ChatStore otherNode() {
+        return JdbcStore.open(databaseUrl(), USER, PASSWORD, 4);
     }
 
     @Override
@@ -86,6 +94,22 @@ class MariaDbStoreTest extends ChatStoreContractTest {
     }
 
     @Test
+    void membersFromBeforeReliableDeliveryGetACursorAtZero() throws SQLException {
+        long alice = user("alice");
+        long bob = user("bob");
+        long g = store.createGroup("team", "", alice);
+        store.joinGroup(g, bob);
+        execute(databaseUrl(), "ALTER TABLE groupuser DROP COLUMN acked");
+        try (Connection c = DriverManager.getConnection(databaseUrl(), USER, PASSWORD)) {
+            Schema.apply(c, Dialect.MARIADB);
+        }
+        assertThat(store.cursors(bob)).containsExactly(new Cursor(0, 0, 0), new Cursor(g, 0, 0));
+        store.append(List.of(NewMessage.group(alice, "alice", g, null, "first", null)));
+        store.ack(bob, g, 1);
+        assertThat(store.cursors(bob)).containsExactly(new Cursor(0, 0, 0), new Cursor(g, 1, 1));
+    }
+
+    @Test
     void everyTableIsInnoDbUtf8mb4() throws SQLException {
         List<String> tables = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(databaseUrl(), USER, PASSWORD);
@@ -98,7 +122,8 @@ class MariaDbStoreTest extends ChatStoreContractTest {
         }
         assertThat(tables).containsExactly(
                 "allgroup InnoDB utf8mb4_nopad_bin", "friend InnoDB utf8mb4_nopad_bin",
-                "groupuser InnoDB utf8mb4_nopad_bin", "offlinemessage InnoDB utf8mb4_nopad_bin",
+                "groupseq InnoDB utf8mb4_nopad_bin", "groupuser InnoDB utf8mb4_nopad_bin",
+                "inbox InnoDB utf8mb4_nopad_bin", "message InnoDB utf8mb4_nopad_bin",
                 "user InnoDB utf8mb4_nopad_bin");
     }
 
