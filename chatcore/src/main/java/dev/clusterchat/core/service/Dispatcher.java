@@ -243,7 +243,7 @@ public final class Dispatcher implements FrameHandler {
 
     private void sendError(Connection c, int msgid, Errno errno, String message, JsonElement seq) {
         telemetry.errorReply(MsgId.ERROR, errno);
-        c.sendEncoded(Request.errorReply(msgid, errno, message, seq).toString().getBytes(StandardCharsets.UTF_8));
+        c.sendEncoded(JsonText.encode(Request.errorReply(msgid, errno, message, seq)));
     }
 
     /** Strict parse: one JSON object and nothing after it. */

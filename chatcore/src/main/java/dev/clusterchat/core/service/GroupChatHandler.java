@@ -40,6 +40,6 @@ final class GroupChatHandler implements MessageHandler {
             }
         }
         Sending.send(ctx, r, NewMessage.group(from, r.session().name(), groupId, Sending.cmid(r), msg, time),
-                recipients, ok -> ok.addProperty("recipients", recipients.size()));
+                recipients, ok -> ok.append(",\"recipients\":").append(recipients.size()));
     }
 }

@@ -117,6 +117,27 @@ public final class Request {
         write(errorReply(MsgId.replyTo(msgid), errno, message, body.get("seq")));
     }
 
+    /**
+     * Any thread: sends a success reply whose further members come as JSON text ({@code ,"k":v}
+     * each), built without a tree: the same bytes as {@link #reply} of an {@link #okReply()} with
+     * those members added in that order. The members must not include {@code seq}.
+     */
+    void replyMembers(CharSequence members) {
+        claimReply();
+        if (legacy && MsgId.seedSilent(msgid)) {
+            write((byte[]) null);
+            return;
+        }
+        StringBuilder b = new StringBuilder(members.length() + 48);
+        b.append("{\"msgid\":").append(MsgId.replyTo(msgid)).append(",\"errno\":0").append(members);
+        JsonElement seq = body.get("seq");
+        if (seq != null) {
+            b.append(",\"seq\":");
+            JsonText.write(b, seq);
+        }
+        write(b.append('}').toString().getBytes(StandardCharsets.UTF_8));
+    }
+
     /** Encodes a reply for this connection's dialect, or null if a legacy peer expects none. */
     byte[] encode(JsonObject reply) {
         if (legacy && MsgId.seedSilent(msgid)) {
@@ -126,7 +147,7 @@ public final class Request {
         if (seq != null && !reply.has("seq")) {
             reply.add("seq", seq);
         }
-        return reply.toString().getBytes(StandardCharsets.UTF_8);
+        return JsonText.encode(reply);
     }
 
     /**
@@ -162,7 +183,10 @@ public final class Request {
     }
 
     private void write(JsonObject reply) {
-        byte[] frame = encode(reply);
+        write(encode(reply));
+    }
+
+    private void write(byte[] frame) {
         Runnable send = () -> {
             if (frame != null) {
                 connection().sendEncoded(frame);

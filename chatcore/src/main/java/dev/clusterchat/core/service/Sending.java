@@ -1,6 +1,5 @@
 package dev.clusterchat.core.service;
 
-import com.google.gson.JsonObject;
 import dev.clusterchat.core.proto.ChatException;
 import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.Fields;
@@ -34,11 +33,11 @@ final class Sending {
     }
 
     /**
-     * Worker (serial task): queues the message; the reply follows the commit. {@code reply} adds the
-     * request-specific fields to the success reply.
+     * Worker (serial task): queues the message; the reply follows the commit. {@code reply} appends
+     * the request-specific members to the success reply, as JSON text ({@code ,"k":v}).
      */
     static void send(ChatContext ctx, Request r, NewMessage message, Collection<Long> recipients,
-                     java.util.function.Consumer<JsonObject> reply) {
+                     java.util.function.Consumer<StringBuilder> reply) {
         boolean queued = ctx.log().append(message, result -> {
             if (result.failure() != null) {
                 RuntimeException e = result.failure();
@@ -50,18 +49,18 @@ final class Sending {
             }
             Appended a = result.appended();
             StoredMessage m = a.message();
-            JsonObject ok = r.okReply();
+            StringBuilder ok = new StringBuilder(96);
             reply.accept(ok);
-            ok.addProperty("msgno", m.msgno());
-            ok.addProperty(m.isGroup() ? "gseq" : "useq", m.seq());
-            ok.addProperty("stime", m.stime());
+            ok.append(",\"msgno\":").append(m.msgno()).append(m.isGroup() ? ",\"gseq\":" : ",\"useq\":").append(m.seq())
+                    .append(",\"stime\":").append(m.stime());
             if (m.cmid() != null) {
-                ok.addProperty("cmid", m.cmid());
+                ok.append(",\"cmid\":");
+                JsonText.quote(ok, m.cmid());
             }
             if (a.duplicate()) {
-                ok.addProperty("dup", true);
+                ok.append(",\"dup\":true");
             }
-            r.reply(ok);
+            r.replyMembers(ok); // the bytes of an okReply() with these members, without building it
             // a resend is told again: the first time, the node may have died before telling anyone
             Messages.Outgoing out = Messages.Outgoing.of(m);
             if (m.isGroup()) {

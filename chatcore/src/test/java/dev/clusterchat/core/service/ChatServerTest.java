@@ -567,6 +567,43 @@ class ChatServerTest {
         }
     }
 
+    @Test
+    void chatRepliesAreTheTextOfTheReplyTree() {
+        User a = user("alice");
+        User b = user("bob");
+        long g = a.c().request("{\"msgid\":8,\"groupname\":\"team\"}", MsgId.CREATE_GROUP_ACK).get("groupid").getAsLong();
+        String seq = "{\"k\":[1,\"\\u00e9\",2.50,null]}";
+        String cmid = "c \\\"\u00e9\\u2028";
+        for (String request : List.of("{\"msgid\":6,\"toid\":" + b.id() + ",\"msg\":\"x\",\"cmid\":\"" + cmid + "\",\"seq\":" + seq + "}",
+                "{\"msgid\":10,\"groupid\":" + g + ",\"msg\":\"x\",\"seq\":\"s\"}",
+                "{\"msgid\":6,\"toid\":" + b.id() + ",\"msg\":\"x\",\"cmid\":\"" + cmid + "\"}")) {
+            a.c().send(request);
+            String frame = a.c().readFrame();
+            JsonObject got = JsonParser.parseString(frame).getAsJsonObject();
+            JsonObject sent = JsonParser.parseString(request).getAsJsonObject();
+            JsonObject tree = new JsonObject(); // the reply as the tree used to build it, member by member
+            tree.addProperty("msgid", MsgId.replyTo(sent.get("msgid").getAsInt()));
+            tree.addProperty("errno", 0);
+            boolean group = sent.has("groupid");
+            if (group) {
+                tree.addProperty("recipients", 0);
+            }
+            tree.addProperty("msgno", got.get("msgno").getAsLong());
+            tree.addProperty(group ? "gseq" : "useq", got.get(group ? "gseq" : "useq").getAsLong());
+            tree.addProperty("stime", got.get("stime").getAsLong());
+            if (sent.has("cmid")) {
+                tree.add("cmid", sent.get("cmid"));
+            }
+            if (got.has("dup")) {
+                tree.addProperty("dup", true);
+            }
+            if (sent.has("seq")) {
+                tree.add("seq", sent.get("seq"));
+            }
+            assertThat(frame).isEqualTo(tree.toString());
+        }
+    }
+
     private static void assertError(JsonObject reply, Errno errno) {
         assertThat(reply.get("errno").getAsInt()).as(reply.toString()).isEqualTo(errno.code());
         assertThat(reply.get("errmsg").getAsString()).isNotBlank();
