@@ -1,8 +1,6 @@
 package dev.clusterchat.chatctl.bench;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -11,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,7 +18,8 @@ import java.util.function.Consumer;
 /**
  * One non-blocking client connection speaking protocol v1 (LF-ended JSON frames). Every request
  * gets a fresh {@code seq}, and its reply is matched by it; frames without a known seq (messages,
- * errors for unattributable frames) go to the message handler.
+ * errors for unattributable frames) go to the message handler. Requests made during one round of
+ * the loop leave in one write at its end (as a client writing what it has would send them).
  *
  * <p>Belongs to one {@link BenchLoop} for life: apart from {@link #open} and {@link #call}, which
  * hand work to the loop, every method is loop thread only. Reads land in the loop's buffer; a
@@ -32,26 +30,35 @@ final class BenchConnection {
     private final BenchLoop loop;
     /** The start of a frame not complete yet, or null. */
     private byte[] partial;
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>();
-    private final Map<Long, Consumer<JsonObject>> pending = new HashMap<>();
+    /** Requests not written yet: out[0, outLength). */
+    private byte[] out = new byte[256];
+    private int outLength;
+    private boolean flushQueued;
+    /** Whether each request is written at once (its own system call) rather than at the end of the round. */
+    private final boolean writeEach;
+    private boolean writeInterest;
+    private final Map<Long, Consumer<Frame>> pending = new HashMap<>();
     private SelectionKey key;
     private long nextSeq = 1;
-    private Consumer<JsonObject> onMessage = m -> { };
+    private Consumer<Frame> onMessage = m -> { };
     private Runnable onClose = () -> { };
     private volatile boolean closed;
 
-    private BenchConnection(SocketChannel channel, BenchLoop loop) {
+    private BenchConnection(SocketChannel channel, BenchLoop loop, boolean writeEach) {
         this.channel = channel;
         this.loop = loop;
+        this.writeEach = writeEach;
     }
 
     /**
      * Thread-safe: connects (blocking, within {@code timeoutMillis}) from the local address
      * {@code source} (null: any; port 0: any free one) and registers on {@code loop}. Each source
      * address has its own ephemeral ports, so several of them pass the ~28,000 connections one
-     * address can open to one server port.
+     * address can open to one server port. {@code writeEach}: every request written at once, with a
+     * system call of its own, instead of with the others of its loop round.
      */
-    static BenchConnection open(InetSocketAddress target, InetSocketAddress source, int timeoutMillis, BenchLoop loop) {
+    static BenchConnection open(InetSocketAddress target, InetSocketAddress source, int timeoutMillis, BenchLoop loop,
+                                boolean writeEach) {
         SocketChannel ch = null;
         try {
             if (target.isUnresolved()) {
@@ -69,7 +76,7 @@ final class BenchConnection {
             throw new BenchException(BenchException.UNREACHABLE, "cannot connect to " + target.getHostString()
                     + ":" + target.getPort() + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
-        BenchConnection c = new BenchConnection(ch, loop);
+        BenchConnection c = new BenchConnection(ch, loop, writeEach);
         CompletableFuture<Void> registered = new CompletableFuture<>();
         loop.execute(() -> {
             try {
@@ -93,7 +100,7 @@ final class BenchConnection {
      * frame read after this call can reach the default (ignoring) handler. Install them before
      * anything is sent that could make the server deliver to this connection.
      */
-    void handlers(Consumer<JsonObject> message, Runnable close) {
+    void handlers(Consumer<Frame> message, Runnable close) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         loop.execute(() -> {
             onMessage = message;
@@ -104,7 +111,7 @@ final class BenchConnection {
     }
 
     /** Loop thread only: handler for frames that answer no request of ours (chat messages). */
-    void onMessage(Consumer<JsonObject> handler) {
+    void onMessage(Consumer<Frame> handler) {
         onMessage = handler;
     }
 
@@ -120,33 +127,46 @@ final class BenchConnection {
             if (closed) {
                 reply.completeExceptionally(new IOException("connection closed"));
             } else {
-                callInLoop(request, reply::complete);
+                callInLoop(request, f -> reply.complete(f.json()));
             }
         });
         return reply;
     }
 
     /** Loop thread only: sends {@code request} (adding its seq); {@code onReply} gets the reply on this loop. */
-    void callInLoop(JsonObject request, Consumer<JsonObject> onReply) {
+    void callInLoop(JsonObject request, Consumer<Frame> onReply) {
+        String text = request.toString();
+        callInLoop(new StringBuilder(text.length() + 24).append(text, 0, text.length() - 1), onReply);
+    }
+
+    /**
+     * Loop thread only: sends a request given as the text of a JSON object without its closing
+     * brace ({@code {"msgid":6,"toid":2,"msg":"hi"}), ending it with a fresh seq; {@code onReply}
+     * gets the reply on this loop.
+     */
+    void callInLoop(StringBuilder openRequest, Consumer<Frame> onReply) {
         loop.assertInLoop();
         if (closed) {
             return;
         }
         long seq = nextSeq++;
-        request.addProperty("seq", seq);
         pending.put(seq, onReply);
-        byte[] line = (request + "\n").getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.wrap(line);
-        try {
-            if (out.isEmpty()) {
-                channel.write(b);
-            }
-            if (b.hasRemaining()) {
-                out.add(b);
-                key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-            }
-        } catch (IOException e) {
-            fail();
+        if (openRequest.charAt(openRequest.length() - 1) != '{') {
+            openRequest.append(',');
+        }
+        byte[] line = openRequest.append("\"seq\":").append(seq).append("}\n").toString()
+                .getBytes(StandardCharsets.UTF_8);
+        if (outLength + line.length > out.length) {
+            out = Arrays.copyOf(out, Math.max(out.length * 2, outLength + line.length));
+        }
+        System.arraycopy(line, 0, out, outLength, line.length);
+        outLength += line.length;
+        if (writeEach) {
+            flushQueued = true;
+            flushQueued();
+        } else if (!flushQueued && !writeInterest) {
+            flushQueued = true;
+            loop.flushLater(this);
         }
     }
 
@@ -174,16 +194,29 @@ final class BenchConnection {
         }
     }
 
-    private void flush() throws IOException {
-        while (!out.isEmpty()) {
-            ByteBuffer b = out.peek();
-            channel.write(b);
-            if (b.hasRemaining()) {
-                return;
-            }
-            out.poll();
+    /** Loop thread only: called by the loop at the end of a round for a connection with requests queued. */
+    void flushQueued() {
+        flushQueued = false;
+        if (closed || writeInterest) {
+            return;
         }
-        key.interestOps(SelectionKey.OP_READ);
+        try {
+            flush();
+        } catch (IOException e) {
+            fail();
+        }
+    }
+
+    /** Writes what is queued; what the socket does not take waits for it to be writable. */
+    private void flush() throws IOException {
+        int written = outLength == 0 ? 0 : channel.write(ByteBuffer.wrap(out, 0, outLength));
+        System.arraycopy(out, written, out, 0, outLength - written);
+        outLength -= written;
+        boolean blocked = outLength > 0;
+        if (blocked != writeInterest) {
+            writeInterest = blocked;
+            key.interestOps(blocked ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+        }
     }
 
     private void read() throws IOException {
@@ -221,9 +254,8 @@ final class BenchConnection {
     }
 
     private void frame(String text) {
-        JsonObject f = JsonParser.parseString(text).getAsJsonObject();
-        JsonElement seq = f.get("seq");
-        Consumer<JsonObject> waiter = seq != null && seq.isJsonPrimitive() ? pending.remove(seq.getAsLong()) : null;
+        Frame f = Frame.parse(text);
+        Consumer<Frame> waiter = f.hasSeq() ? pending.remove(f.seq()) : null;
         if (waiter != null) {
             waiter.accept(f);
         } else {

@@ -24,6 +24,8 @@ final class BenchLoop implements AutoCloseable {
     private final List<Runnable> tickers = new ArrayList<>();
     private final Histogram[] histograms = {new Histogram(), new Histogram()};
     private final List<BenchConnection> owned = new ArrayList<>();
+    /** Connections with requests queued in this round; loop thread only. */
+    private final List<BenchConnection> toFlush = new ArrayList<>();
     /** Where every connection of this loop reads (frames up to 128 KiB); loop thread only. */
     private final ByteBuffer readBuffer = ByteBuffer.allocate(128 * 1024);
     private volatile boolean running = true;
@@ -74,6 +76,11 @@ final class BenchLoop implements AutoCloseable {
         owned.add(c);
     }
 
+    /** Loop thread only: {@code c}'s queued requests are written at the end of this round. */
+    void flushLater(BenchConnection c) {
+        toFlush.add(c);
+    }
+
     /** Loop thread only: runs {@code ticker} after every select from now on. */
     void addTicker(Runnable ticker) {
         assertInLoop();
@@ -103,6 +110,7 @@ final class BenchLoop implements AutoCloseable {
                 for (Runnable t : tickers) {
                     runSafely(t);
                 }
+                flushAll();
             } catch (IOException | RuntimeException e) {
                 System.err.println("chatctl: bench loop: " + e);
             }
@@ -113,6 +121,14 @@ final class BenchLoop implements AutoCloseable {
         } catch (IOException ignored) {
             // the run is over
         }
+    }
+
+    /** Writes every connection's requests of this round, one write each (a reply may queue more: also written). */
+    private void flushAll() {
+        for (int i = 0; i < toFlush.size(); i++) {
+            toFlush.get(i).flushQueued();
+        }
+        toFlush.clear();
     }
 
     private static void runSafely(Runnable task) {

@@ -35,6 +35,11 @@ final class BenchOptions {
             description = "Seconds to wait to connect, and without progress before giving up. Default: 10.")
     private Double timeout;
 
+    @Option(names = "--write-each",
+            description = "Write every request with a system call of its own, as many separate small clients would."
+                    + " Default: the requests a connection makes in one round of its loop leave in one write.")
+    private boolean writeEach;
+
     /** The first value set for {@code name} from the mixee up to the root command, or null. */
     private Object lookup(String name) {
         for (CommandSpec s = mixee; s != null; s = s.parent()) {
@@ -67,6 +72,10 @@ final class BenchOptions {
 
     boolean json() {
         return lookup("--json") != null;
+    }
+
+    boolean writeEach() {
+        return lookup("--write-each") != null;
     }
 
     int timeoutMillis() {

@@ -1,6 +1,5 @@
 package dev.clusterchat.chatctl.bench;
 
-import com.google.gson.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -97,9 +96,8 @@ final class ChatBench extends Scenario {
         void send() {
             long s = seq++;
             long now = System.nanoTime();
-            JsonObject m = Harness.request(6);
-            m.addProperty("toid", to);
-            m.addProperty("msg", Stamp.text(s, now, size));
+            StringBuilder m = new StringBuilder(size + 64).append("{\"msgid\":6,\"toid\":").append(to)
+                    .append(",\"msg\":\"").append(Stamp.text(s, now, size)).append('"'); // digits, spaces and x
             sent.incrementAndGet();
             conn.callInLoop(m, reply -> {
                 acked.incrementAndGet();
@@ -126,7 +124,7 @@ final class ChatBench extends Scenario {
             this.loop = loop;
         }
 
-        void onMessage(JsonObject m) {
+        void onMessage(Frame m) {
             long now = System.nanoTime();
             Stamp stamp = Stamp.of(m);
             if (stamp == null) {
@@ -225,6 +223,7 @@ final class ChatBench extends Scenario {
         Report r = new Report("chat").put("pairs", pairs).put("mode", rate == null ? "closed" : "open")
                 .put("window", rate == null ? window : 0).put("rate", rate == null ? 0 : rate)
                 .put("receiver_port", receiverTarget.getPort())
+                .put("write_each", options.writeEach())
                 .put("size", size).put("warmup_seconds", warmup).put("duration_seconds", duration)
                 .put("sent", sent.get()).put("acked", ackedOk.get()).put("delivered", delivered.get())
                 .put("delivered_measured", deliveredMeasured.get())
@@ -234,7 +233,8 @@ final class ChatBench extends Scenario {
         String lat = r.latency("latency", latency, true);
         r.line("chat: %d pairs, %s, %d-byte messages, %.1f s measured after %.1f s warmup%s", pairs,
                         rate == null ? "closed loop, window " + window : "open loop, " + rate + " msgs/s", size, duration,
-                        warmup, receiverPort == null ? "" : ", receivers on port " + receiverPort)
+                        warmup, (receiverPort == null ? "" : ", receivers on port " + receiverPort)
+                                + (options.writeEach() ? ", one write per request" : ""))
                 .line("sent %d  acked %d  delivered %d (%d in the window: %.1f msgs/s)", sent.get(), ackedOk.get(),
                         delivered.get(), deliveredMeasured.get(), Report.perSecond(deliveredMeasured.get(), duration))
                 .line("latency %s", lat)

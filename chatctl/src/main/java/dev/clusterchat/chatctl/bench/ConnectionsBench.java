@@ -267,7 +267,7 @@ final class ConnectionsBench extends Scenario {
                 settle.run();
                 return;
             }
-            c.callInLoop(Harness.login(reg.get("id").getAsLong()), login -> {
+            c.callInLoop(Harness.login(reg.json().get("id").getAsLong()), login -> {
                 if (Harness.errno(login) != 0) {
                     failed.incrementAndGet();
                 } else {

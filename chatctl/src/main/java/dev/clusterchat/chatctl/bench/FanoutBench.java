@@ -13,13 +13,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * chatctl bench fanout: one group of M online members and a sender, which sends K group messages
- * (msgid 10) one at a time: message k+1 goes once the last member got message k (as muduo's chat
- * load test measures). Latency is send → last member received. Exit 0 only if nothing was lost or
- * duplicated.
+ * (msgid 10) one at a time by default: message k+1 goes once the last member got message k (as
+ * muduo's chat load test measures); with {@code --window W}, W broadcasts are under way at once.
+ * Latency is send → last member received. Exit 0 only if nothing was lost or duplicated.
  */
 @Command(name = "fanout", mixinStandardHelpOptions = true,
         description = {"One group of M online members; a sender sends K group messages (msgid 10) one at a time,",
-                "each once every member got the one before. Reports per-broadcast latency (send -> last member),",
+                "each once every member got the one before (or --window W at a time: one more whenever one has",
+                "reached every member). Reports per-broadcast latency (send -> last member),",
                 "deliveries/s, lost and duplicated. Exit 0 only if nothing was lost or duplicated, else 1."})
 final class FanoutBench extends Scenario {
     private static final int LATENCY = 0;
@@ -32,6 +33,10 @@ final class FanoutBench extends Scenario {
 
     @Option(names = "--size", paramLabel = "BYTES", description = "Length of each message text. Default: 64.")
     int size = 64;
+
+    @Option(names = "--window", paramLabel = "W",
+            description = "Broadcasts under way at once (sent, not yet at every member). Default: 1.")
+    int window = 1;
 
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong duplicated = new AtomicLong();
@@ -46,6 +51,7 @@ final class FanoutBench extends Scenario {
         require(members >= 1, "--members must be at least 1: " + members);
         require(messages >= 1, "--messages must be at least 1: " + messages);
         require(size >= 1 && size <= 8192, "--size must be between 1 and 8192: " + size);
+        require(window >= 1, "--window must be at least 1: " + window);
     }
 
     @Override
@@ -64,7 +70,7 @@ final class FanoutBench extends Scenario {
             this.loop = loop;
         }
 
-        void onMessage(JsonObject m) {
+        void onMessage(Frame m) {
             long now = System.nanoTime();
             Stamp stamp = Stamp.of(m);
             if (stamp == null) {
@@ -124,7 +130,9 @@ final class FanoutBench extends Scenario {
         sender.handlers(f -> errors.incrementAndGet(), errors::incrementAndGet);
 
         long t0 = System.nanoTime();
-        sendNext.run();
+        for (int w = 0; w < window; w++) {
+            sendNext.run();
+        }
         long stall = TimeUnit.MILLISECONDS.toNanos(options.timeoutMillis());
         long[] progress = {0, t0};
         boolean finished = h.waitFor(() -> {
@@ -148,6 +156,7 @@ final class FanoutBench extends Scenario {
         double seconds = (t1 - t0) / 1e9;
         Histogram latency = h.merged(LATENCY);
         Report r = new Report("fanout").put("members", members).put("messages", messages).put("size", size)
+                .put("window", window)
                 .put("sent", sent).put("completed", completed.get()).put("seconds", seconds)
                 .put("deliveries", delivered.get())
                 .put("deliveries_per_second", Report.perSecond(delivered.get(), seconds))
@@ -155,7 +164,8 @@ final class FanoutBench extends Scenario {
                 .put("lost", lost).put("duplicated", duplicated.get()).put("out_of_order", outOfOrder.get())
                 .put("errors", errors.get());
         String lat = r.latency("latency", latency, false);
-        r.line("fanout: %d members, %d messages of %d bytes, one at a time", members, messages, size)
+        r.line("fanout: %d members, %d messages of %d bytes, %s", members, messages, size,
+                        window == 1 ? "one at a time" : window + " under way at once")
                 .line("broadcasts %d/%d in %.2f s (%.1f/s)  deliveries %d (%.1f/s)", completed.get(), messages, seconds,
                         Report.perSecond(completed.get(), seconds), delivered.get(), Report.perSecond(delivered.get(), seconds))
                 .line("latency (send -> last member) %s", lat)
@@ -178,7 +188,7 @@ final class FanoutBench extends Scenario {
         m.addProperty("groupid", group);
         m.addProperty("msg", Stamp.text(k, System.nanoTime(), size));
         sender.callInLoop(m, reply -> {
-            if (Harness.errno(reply) != 0 || reply.get("recipients").getAsInt() != members) {
+            if (Harness.errno(reply) != 0 || reply.json().get("recipients").getAsInt() != members) {
                 errors.incrementAndGet();
             }
         });

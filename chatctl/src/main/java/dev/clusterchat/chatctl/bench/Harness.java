@@ -55,7 +55,7 @@ final class Harness implements AutoCloseable {
      */
     BenchConnection open(InetSocketAddress target, InetSocketAddress source) {
         BenchConnection c = BenchConnection.open(target, source, options.timeoutMillis(),
-                loops.get(connections.size() % loops.size()));
+                loops.get(connections.size() % loops.size()), options.writeEach());
         connections.add(c);
         return c;
     }
@@ -87,6 +87,10 @@ final class Harness implements AutoCloseable {
     static int errno(JsonObject reply) {
         JsonElement e = reply.get("errno");
         return e == null || e.isJsonNull() ? 0 : e.getAsInt();
+    }
+
+    static int errno(Frame reply) {
+        return reply.errno();
     }
 
     static String describe(JsonObject reply) {

@@ -109,7 +109,7 @@ final class LoginBench extends Scenario {
         conn.callInLoop(Harness.register(h.userName(i)), reply -> {
             conn.loop().histogram(REGISTER).record(System.nanoTime() - sent);
             if (Harness.errno(reply) == 0) {
-                ids.set(i, reply.get("id").getAsLong());
+                ids.set(i, reply.json().get("id").getAsLong());
             } else {
                 errors.incrementAndGet();
             }
@@ -138,7 +138,7 @@ final class LoginBench extends Scenario {
                 login(conn, i + step, step);
                 return;
             }
-            conn.callInLoop(Harness.request(3), (JsonObject out) -> {
+            conn.callInLoop(Harness.request(3), (Frame out) -> {
                 if (Harness.errno(out) != 0) {
                     errors.incrementAndGet();
                 }

@@ -26,6 +26,11 @@ final class Report {
         return this;
     }
 
+    Report put(String key, boolean value) {
+        json.addProperty(key, value);
+        return this;
+    }
+
     /** Adds {@code <prefix>_p50_us} etc. (microseconds) to the JSON, and returns "p50 1.23 ms  p99 ..." for a line. */
     String latency(String prefix, Histogram h, boolean p999) {
         json.addProperty(prefix + "_count", h.count());

@@ -1,7 +1,5 @@
 package dev.clusterchat.chatctl.bench;
 
-import com.google.gson.JsonObject;
-
 /**
  * What a bench message carries in its text: {@code "<seq> <send System.nanoTime()> "} padded with
  * 'x' to the message size, so a receiver can check order and measure latency. Stateless.
@@ -15,11 +13,11 @@ record Stamp(int seq, long sentAt) {
     }
 
     /** The stamp of a received message, or null if it is an error or carries no text. */
-    static Stamp of(JsonObject m) {
-        if (Harness.errno(m) != 0 || !m.has("msg")) {
+    static Stamp of(Frame m) {
+        String text = m.msg();
+        if (m.errno() != 0 || text == null) {
             return null;
         }
-        String text = m.get("msg").getAsString();
         int a = text.indexOf(' ');
         int b = text.indexOf(' ', a + 1);
         return new Stamp(Integer.parseInt(text, 0, a, 10), Long.parseLong(text, a + 1, b, 10));

@@ -8,6 +8,8 @@ import dev.clusterchat.core.store.memory.MemoryStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.ServerSocket;
@@ -55,11 +57,14 @@ class BenchCommandTest {
         assertThat(j.get("logins_per_second").getAsDouble()).isPositive();
     }
 
-    @Test
-    void chatClosedLoopLosesAndDuplicatesNothing() {
-        BenchRun r = run("bench", "chat", "--port", port(), "--pairs", "3", "--duration", "1", "--warmup", "0.2", "--json");
+    @ParameterizedTest(name = "write each: {0}")
+    @ValueSource(booleans = {false, true})
+    void chatClosedLoopLosesAndDuplicatesNothing(boolean writeEach) {
+        BenchRun r = run("bench", "chat", "--port", port(), "--pairs", "3", "--duration", "1", "--warmup", "0.2", "--json",
+                writeEach ? "--write-each" : "--window=16");
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonObject j = r.json();
+        assertThat(j.get("write_each").getAsBoolean()).isEqualTo(writeEach);
         assertThat(j.get("lost").getAsLong()).isZero();
         assertThat(j.get("duplicated").getAsLong()).isZero();
         assertThat(j.get("errors").getAsLong()).isZero();
@@ -100,12 +105,15 @@ class BenchCommandTest {
         assertThat(j.get("duplicated").getAsLong()).isZero();
     }
 
-    @Test
-    void fanoutDeliversEveryMessageToEveryMember() {
-        BenchRun r = run("--port", port(), "bench", "fanout", "--members", "10", "--messages", "20", "--json");
+    @ParameterizedTest(name = "window {0}")
+    @ValueSource(ints = {1, 8})
+    void fanoutDeliversEveryMessageToEveryMember(int window) {
+        BenchRun r = run("--port", port(), "bench", "fanout", "--members", "10", "--messages", "20", "--json",
+                "--window", Integer.toString(window));
         assertThat(r.exit()).as(r.err() + r.out()).isZero();
         JsonObject j = r.json();
         assertThat(j.get("completed").getAsLong()).isEqualTo(20);
+        assertThat(j.get("window").getAsInt()).isEqualTo(window);
         assertThat(j.get("deliveries").getAsLong()).isEqualTo(200);
         assertThat(j.get("lost").getAsLong()).isZero();
         assertThat(j.get("duplicated").getAsLong()).isZero();

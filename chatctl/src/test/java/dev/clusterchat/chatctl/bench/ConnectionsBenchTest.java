@@ -122,7 +122,7 @@ class ConnectionsBenchTest {
         try (ServerSocket server = new ServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
              BenchLoop loop = new BenchLoop(0)) {
             BenchConnection.open(new InetSocketAddress("127.0.0.1", server.getLocalPort()),
-                    new InetSocketAddress("127.0.0.3", 0), 5000, loop);
+                    new InetSocketAddress("127.0.0.3", 0), 5000, loop, false);
             try (Socket accepted = server.accept()) {
                 assertThat(accepted.getInetAddress().getHostAddress()).isEqualTo("127.0.0.3");
             }
