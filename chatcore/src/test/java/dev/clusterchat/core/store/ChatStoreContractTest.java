@@ -742,6 +742,40 @@ public abstract class ChatStoreContractTest {
         }
     }
 
+    @Test
+    void appendersOfSeparateTimelinesNeverDeadlock() throws Exception {
+        // each thread sends to recipients of its own (ids interleaved with the others'), in batches
+        // that span the others' ids, as commit lanes or nodes with recipients of their own do
+        assumeTrue(hasTimelines());
+        int threads = 4;
+        List<Long> u = users(120);
+        ChatStore other = otherNode();
+        try {
+            int rounds = 60;
+            List<Object> outcomes = race(threads, i -> () -> {
+                ChatStore node = i % 2 == 0 ? store : other;
+                for (int r = 0; r < rounds; r++) {
+                    List<NewMessage> batch = new ArrayList<>();
+                    for (int k = i; k < u.size(); k += threads) {
+                        if ((k + r) % 3 != 0) {
+                            batch.add(direct(u.get((k + 1) % u.size()), u.get(k), null, "r" + r));
+                        }
+                    }
+                    node.append(batch);
+                }
+                return "done";
+            });
+            assertThat(outcomes).containsOnly("done");
+            for (long id : u) {
+                assertGapless(store.inbox(id, 0, 10_000));
+            }
+        } finally {
+            if (other != store) {
+                other.close();
+            }
+        }
+    }
+
     private static void assertGapless(List<StoredMessage> timeline) {
         for (int i = 0; i < timeline.size(); i++) {
             assertThat(timeline.get(i).seq()).as("seq at %d of %s", i, timeline).isEqualTo(i + 1);
