@@ -11,7 +11,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -38,6 +40,8 @@ final class BenchConnection {
     private final boolean writeEach;
     private boolean writeInterest;
     private final Map<Long, Consumer<Frame>> pending = new HashMap<>();
+    /** Futures of {@link #call}s not answered yet, failed if the connection closes. */
+    private final Set<CompletableFuture<JsonObject>> calls = new HashSet<>();
     private SelectionKey key;
     private long nextSeq = 1;
     private Consumer<Frame> onMessage = m -> { };
@@ -127,7 +131,15 @@ final class BenchConnection {
             if (closed) {
                 reply.completeExceptionally(new IOException("connection closed"));
             } else {
-                callInLoop(request, f -> reply.complete(f.json()));
+                calls.add(reply);
+                callInLoop(request, f -> {
+                    calls.remove(reply);
+                    try {
+                        reply.complete(f.json());
+                    } catch (RuntimeException e) {
+                        reply.completeExceptionally(e);
+                    }
+                });
             }
         });
         return reply;
@@ -274,6 +286,10 @@ final class BenchConnection {
     void closeInLoop() {
         closed = true;
         pending.clear();
+        for (CompletableFuture<JsonObject> c : calls) {
+            c.completeExceptionally(new IOException("connection closed"));
+        }
+        calls.clear();
         closeQuietly(channel);
     }
 

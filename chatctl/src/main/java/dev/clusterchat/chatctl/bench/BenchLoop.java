@@ -125,10 +125,14 @@ final class BenchLoop implements AutoCloseable {
 
     /** Writes every connection's requests of this round, one write each (a reply may queue more: also written). */
     private void flushAll() {
-        for (int i = 0; i < toFlush.size(); i++) {
-            toFlush.get(i).flushQueued();
+        try {
+            for (int i = 0; i < toFlush.size(); i++) {
+                BenchConnection c = toFlush.get(i);
+                runSafely(c::flushQueued); // a failing close handler must not hold up the others
+            }
+        } finally {
+            toFlush.clear();
         }
-        toFlush.clear();
     }
 
     private static void runSafely(Runnable task) {

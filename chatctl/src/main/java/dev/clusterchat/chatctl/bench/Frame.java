@@ -1,18 +1,23 @@
 package dev.clusterchat.chatctl.bench;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 
 import java.math.BigDecimal;
+import java.util.regex.Pattern;
 
 /**
  * One frame the server sent, as the load generator reads it: the top-level {@code seq},
  * {@code errno} and {@code msg} found by one scan of the text, without building a tree (Gson's
  * reader and tree were most of the generator's CPU per message, on the machine the server shares);
- * the whole tree only when {@link #json()} is asked for. Malformed text: IllegalArgumentException.
- * Loop thread only.
+ * the whole tree only when {@link #json()} is asked for. Malformed text: IllegalArgumentException
+ * (nested objects and arrays are only skipped by the scan: what is wrong inside them shows in
+ * {@link #json()}, as Gson's exception). Loop thread only.
  */
 final class Frame {
+    private static final Pattern LITERAL = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?|true|false|null");
+
     private final String text;
     private boolean hasSeq;
     private long seq;
@@ -112,7 +117,14 @@ final class Frame {
     /** The value of the string literal at [from, to): as written when it has no escapes, else decoded. */
     private String string(int from, int to) {
         String raw = text.substring(from + 1, to - 1);
-        return raw.indexOf('\\') < 0 ? raw : JsonParser.parseString(text.substring(from, to)).getAsString();
+        if (raw.indexOf('\\') < 0) {
+            return raw;
+        }
+        try {
+            return JsonParser.parseString(text.substring(from, to)).getAsString();
+        } catch (JsonParseException e) {
+            throw malformed(from); // a bad escape
+        }
     }
 
     private static long number(String s) {
@@ -147,7 +159,7 @@ final class Frame {
         while (k < text.length() && ",}] \t\r\n".indexOf(text.charAt(k)) < 0) {
             k++;
         }
-        if (k == i) {
+        if (!LITERAL.matcher(text).region(i, k).matches()) {
             throw malformed(i);
         }
         return k;

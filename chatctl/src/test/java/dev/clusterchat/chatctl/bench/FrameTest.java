@@ -55,7 +55,8 @@ class FrameTest {
     @Test
     void malformedFramesAreRefused() {
         for (String bad : List.of("", "[]", "{", "{\"a\"}", "{\"a\":}", "{\"a\":1,}", "{\"a\":\"x}", "{\"a\":1} x",
-                "{\"a\":[1,2}")) {
+                "{\"a\":[1,2}", "{\"a\":1:2}", "{\"a\":tru}", "{\"a\":01}", "{\"a\":1.}", "{\"msg\":\"\\q\"}",
+                "{\"seq\":\"\\u12\"}")) {
             assertThatThrownBy(() -> Frame.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
     }

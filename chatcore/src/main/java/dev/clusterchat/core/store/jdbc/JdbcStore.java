@@ -72,10 +72,10 @@ public final class JdbcStore implements ChatStore {
     /** Held around each append on H2 (see {@link AppendGate}); null on MariaDB. */
     private final ReentrantLock appendGate;
 
-    private JdbcStore(Dialect dialect, ConnectionPool pool, String url) {
+    private JdbcStore(Dialect dialect, SqlRunner sql, ReentrantLock appendGate) {
         this.dialect = dialect;
-        this.sql = new SqlRunner(pool);
-        this.appendGate = dialect == Dialect.H2 ? AppendGate.of(url) : null;
+        this.sql = sql;
+        this.appendGate = appendGate;
     }
 
     /**
@@ -102,15 +102,17 @@ public final class JdbcStore implements ChatStore {
         ConnectionPool pool = new ConnectionPool(url, user, password,
                 dialect.connectionProperties(url, borrowTimeout), poolSize, borrowTimeout,
                 ConnectionPool.DEFAULT_ALIVE_BYPASS);
-        JdbcStore store = new JdbcStore(dialect, pool, url);
+        SqlRunner sql = new SqlRunner(pool);
         try {
-            store.sql.call("apply schema", c -> {
+            ReentrantLock gate = dialect == Dialect.H2 ? sql.call("find the database", AppendGate::of) : null;
+            JdbcStore store = new JdbcStore(dialect, sql, gate);
+            store.appending(() -> sql.call("apply schema", c -> { // its one-time moves append messages too
                 Schema.apply(c, dialect);
                 return null;
-            });
+            }));
             return store;
         } catch (RuntimeException e) {
-            store.close();
+            sql.close();
             throw e;
         }
     }
@@ -340,12 +342,17 @@ public final class JdbcStore implements ChatStore {
         if (checked.isEmpty()) {
             return List.of();
         }
+        return appending(() -> sql.transaction("append", c -> Appender.append(c, checked)));
+    }
+
+    /** Runs work that appends messages, holding the append gate on H2 (taken before any connection). */
+    private <T> T appending(java.util.function.Supplier<T> work) {
         if (appendGate == null) {
-            return sql.transaction("append", c -> Appender.append(c, checked));
+            return work.get();
         }
         appendGate.lock();
         try {
-            return sql.transaction("append", c -> Appender.append(c, checked));
+            return work.get();
         } finally {
             appendGate.unlock();
         }
