@@ -17,7 +17,6 @@ import dev.clusterchat.core.proto.Errno;
 import dev.clusterchat.core.proto.MsgId;
 
 import java.io.StringReader;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -62,8 +61,8 @@ public final class Dispatcher implements FrameHandler {
         this.telemetry = b.telemetry;
         this.abuse = b.abuse;
         this.trustedProxies = java.util.Set.copyOf(b.trustedProxies);
-        this.serverFull = Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(), null)
-                .toString().getBytes(StandardCharsets.UTF_8);
+        this.serverFull = JsonText.encode(Request.errorReply(MsgId.ERROR, Errno.SERVER_FULL, Errno.SERVER_FULL.message(),
+                null));
         this.routes = Map.copyOf(b.routes);
         this.fallback = new Route(b.fallback, false, Mode.LOOP);
         this.workers = b.workers;

@@ -56,7 +56,7 @@ final class HistoryHandler implements MessageHandler {
         boolean more = found.size() > limit;
         for (StoredMessage m : found.subList(0, Math.min(limit, found.size()))) {
             JsonObject o = Messages.toJson(m);
-            bytes += o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1;
+            bytes += JsonText.encode(o).length + 1;
             if (!msgs.isEmpty() && bytes > ctx.maxPageBytes()) { // within a quarter of the high-water mark
                 more = true;
                 break;

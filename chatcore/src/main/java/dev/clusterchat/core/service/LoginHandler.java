@@ -210,7 +210,7 @@ final class LoginHandler implements MessageHandler {
     private static final int SEED_RECV_BUFFER = 1024;
 
     private static int utf8Length(JsonObject o) {
-        return o.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return JsonText.encode(o).length;
     }
 
     private static JsonArray friendsJson(List<User> friends, Set<Long> online) {
